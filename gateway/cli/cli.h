@@ -1,0 +1,9 @@
+/* cli.h: subcommands of the admin command `tinbao`. Each lives in its own
+ * gateway/cli/cli_<name>.c and is listed in the table in gateway/tinbao.c.
+ * argv[0] is the subcommand name. Return the process exit status. */
+#ifndef TINBAO_CLI_H
+#define TINBAO_CLI_H
+
+int cli_pdu(int argc, char **argv);
+
+#endif

@@ -1,0 +1,38 @@
+/* tinbao.c: the admin command. Only the subcommand table lives here; each
+ * subcommand is in gateway/cli/cli_<name>.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "pdu", cli_pdu, "pdu decode HEX | pdu encode --to NUMBER TEXT" },
+	{ NULL, NULL, NULL },
+};
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: tinbao [-c FILE] COMMAND ...\n");
+	for (const struct subcommand *c = subcommands; c->name; c++)
+		fprintf(f, "  tinbao %s\n", c->usage);
+	return f == stderr ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return usage(stdout);
+	for (const struct subcommand *c = subcommands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "tinbao: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}
