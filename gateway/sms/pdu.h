@@ -72,6 +72,11 @@ struct pdu_msg {
 	enum sms_enc enc;
 	int msg_class;		/* 0..3, -1 when the DCS gives none */
 	bool mwi;		/* message-waiting DCS group */
+	bool mwi_active;	/* MWI sense: indication set (true) or cleared */
+	bool mwi_discard;	/* MWI group 1100: the text may be discarded */
+	uint8_t mwi_kind;	/* 0 voicemail, 1 fax, 2 e-mail, 3 other */
+	bool auto_delete;	/* DCS group 01xx: marked for automatic deletion */
+	int validity_minutes;	/* SUBMIT relative TP-VP, 0 when absent or not relative */
 	bool status_report;	/* TP-SRR (SUBMIT) / TP-SRI (DELIVER) */
 	struct pdu_time scts;	/* service-centre time stamp */
 	struct pdu_time dt;	/* discharge time (STATUS-REPORT) */
@@ -81,7 +86,10 @@ struct pdu_msg {
 	size_t udh_len;
 	char text[PDU_TEXT_MAX];	/* UTF-8, NUL-terminated (empty for 8-bit) */
 	size_t text_len;
-	uint8_t data[140];	/* user data bytes after the UDH (8-bit messages) */
+	uint8_t data[140];	/* user data bytes after the UDH: 8-bit messages, and
+				   UCS-2 as raw UTF-16BE (so parts split inside a
+				   surrogate pair can be joined before decoding);
+				   empty for GSM 7-bit */
 	size_t data_len;
 };
 
@@ -133,7 +141,9 @@ struct pdu_deliver_opts {
 int pdu_encode_deliver(const struct pdu_deliver_opts *o, struct pdu_part *parts,
 		       size_t max_parts, char *why, size_t whylen);
 
-/* SMS-STATUS-REPORT for message reference mr sent to `to`, status st. */
+/* SMS-STATUS-REPORT for message reference mr sent to `to`, status st
+ * (0x00 delivered, 0x20..0x3F temporary failure, 0x40.. permanent), with
+ * the SMSC prefix ("00" when smsc is NULL). Returns 1 (one part) or < 0. */
 int pdu_encode_status_report(uint8_t mr, const char *to, const struct pdu_time *scts,
 			     const struct pdu_time *dt, uint8_t st, const char *smsc,
 			     struct pdu_part *out, char *why, size_t whylen);
