@@ -491,12 +491,52 @@ int hh_csv_parse(const char *buf, size_t len, int32_t today, struct hh_import *i
 	return (int)im->nerrors;
 }
 
+/* Exact matches on the folded name first ("Phương Viên" = "phuongvien"),
+ * with "xa", "thi tran", "thon", "khu" prefixes also tried without; the
+ * catalog's free-text matcher (typos, abbreviations) comes after. */
+static const struct catalog_commune *commune_by_key(const struct catalog *cat, const char *text,
+						    catalog_day day)
+{
+	char k[HH_PLACE_MAX];
+	catalog_fold_key(text, k, sizeof k);
+	const char *alt = !strncmp(k, "xa", 2) ? k + 2 : !strncmp(k, "thitran", 7) ? k + 7 : k;
+	for (size_t i = 0; i < catalog_commune_count(cat); i++) {
+		const struct catalog_commune *c = catalog_commune_at(cat, i);
+		if (!catalog_valid_on(c->from, c->until, day))
+			continue;
+		if (!strcmp(c->key, k) || !strcmp(c->key, alt))
+			return c;
+		for (int a = 0; a < c->naliases; a++)
+			if (!strcmp(c->aliases[a], k))
+				return c;
+	}
+	return NULL;
+}
+
+static const struct catalog_village *village_by_key(const struct catalog *cat,
+						    const struct catalog_commune *cm,
+						    const char *text, catalog_day day)
+{
+	char k[HH_PLACE_MAX];
+	catalog_fold_key(text, k, sizeof k);
+	for (size_t i = 0; i < catalog_village_count(cat); i++) {
+		const struct catalog_village *v = catalog_village_at(cat, i);
+		if (v->commune != cm || !catalog_valid_on(v->from, v->until, day))
+			continue;
+		if (!strcmp(v->key, k))
+			return v;
+	}
+	return NULL;
+}
+
 int hh_resolve_places(const struct catalog *cat, struct hh_import *im)
 {
 	size_t before = im->nerrors;
 	for (size_t i = 0; i < im->nrows; i++) {
 		struct hh_row *r = &im->rows[i];
 		const struct catalog_commune *cm = catalog_commune_by_code(cat, r->commune, r->day);
+		if (!cm)
+			cm = commune_by_key(cat, r->commune, r->day);
 		if (!cm) {
 			struct catalog_place_match m;
 			memset(&m, 0, sizeof m);
@@ -520,6 +560,8 @@ int hh_resolve_places(const struct catalog *cat, struct hh_import *im)
 			snprintf(full, sizeof full, "%s/%s", cm->code, r->village);
 			vg = catalog_village_by_code(cat, full, r->day);
 		}
+		if (!vg)
+			vg = village_by_key(cat, cm, r->village, r->day);
 		if (!vg) {
 			char folded[HH_PLACE_MAX * 2];
 			viet_fold_lower(r->village, strlen(r->village), folded, sizeof folded);
