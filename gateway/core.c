@@ -1,0 +1,568 @@
+/* core.c: commit before delete, dispatch exactly once, the outbox sender. */
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "catalog.h"
+#include "conf.h"
+#include "dispatch.h"
+#include "log.h"
+#include "loop.h"
+#include "sms/pdu.h"
+#include "sms/phone.h"
+#include "store/concat.h"
+#include "store/store.h"
+#include "store/store_health.h"
+#include "store/store_inbox.h"
+#include "store/store_outbox.h"
+
+#define CORE_MAX_PARTS 32
+#define CORE_DISPATCH_BATCH 64		/* then yield to the loop */
+#define CORE_RETRY_MS 5000		/* after a store error */
+
+struct core {
+	struct loop *loop;
+	struct store *store;
+	const struct tinbao_conf *conf;
+	const struct catalog *catalog;
+	struct modem *modem;
+	struct loop_timer t_dispatch;
+	struct loop_timer t_outbox;
+	struct loop_timer t_concat;
+	struct loop_timer t_check;
+	bool stopping;
+	/* the outbox row being sent */
+	bool sending;
+	int64_t send_id;
+	int send_seq, send_n;
+	char send_to[PDU_ADDR_MAX];
+	struct pdu_part parts[CORE_MAX_PARTS];
+	struct core_stats stats;
+};
+
+static int64_t core_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static const char *core_country(const struct core *c)
+{
+	return c->conf && c->conf->country ? c->conf->country : "+84";
+}
+
+static void core_outbox_next(struct core *c);
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+/* Dispatches every assembled message not yet handled, each in its own
+ * transaction together with its handled_at, so a crash keeps both or
+ * neither. */
+static int64_t core_on_dispatch(void *ctx)
+{
+	struct core *c = ctx;
+	struct inbox_message *msg = malloc(sizeof *msg);
+	if (!msg)
+		return CORE_RETRY_MS;
+	int done = 0, r = 0;
+	while (done < CORE_DISPATCH_BATCH && (r = store_inbox_next_unhandled(c->store, msg)) == 1) {
+		int64_t now = core_now();
+		struct inbound_msg in = {
+			.id = msg->id, .sender = msg->sender, .sender_kind = msg->sender_kind,
+			.text = msg->text, .received_at = msg->received_at, .sent_at = msg->sent_at,
+			.incomplete = msg->incomplete,
+		};
+		struct dispatch_env env = { c->store, c->catalog, c->conf, now };
+		if (store_begin(c->store) < 0) {
+			r = -1;
+			break;
+		}
+		if (dispatch_message(&env, &in) < 0 || store_inbox_mark_handled(c->store, msg->id, now) < 0) {
+			store_rollback(c->store);
+			r = -1;
+			break;
+		}
+		if (store_commit(c->store) < 0) {
+			r = -1;
+			break;
+		}
+		c->stats.dispatched++;
+		log_debug("core: message %lld handled", (long long)msg->id);
+		done++;
+	}
+	free(msg);
+	if (r < 0) {
+		c->stats.store_errors++;
+		log_err("core: dispatching failed (%s); trying again in %d s",
+			store_errmsg(c->store), CORE_RETRY_MS / 1000);
+		return CORE_RETRY_MS;
+	}
+	if (done)
+		core_outbox_next(c);
+	return r == 1 ? 0 : LOOP_DONE;	/* more waiting: again after the fds */
+}
+
+static void core_dispatch_soon(struct core *c)
+{
+	if (!c->t_dispatch.armed)
+		loop_timer_arm(c->loop, &c->t_dispatch, 0);
+}
+
+/* Multipart messages whose parts never all arrive are assembled, marked
+ * incomplete, after limits.incomplete_wait; the timer sits on the oldest
+ * open group, not on a poll. */
+static void core_concat_arm(struct core *c)
+{
+	int64_t wait = c->conf ? c->conf->limits.incomplete_wait : 3600;
+	int64_t when;
+	if (concat_next_due(c->store, wait, &when) == 1) {
+		int64_t delay = when - core_now();
+		loop_timer_arm(c->loop, &c->t_concat, delay > 0 ? delay * 1000 + 500 : 0);
+	} else {
+		loop_timer_stop(c->loop, &c->t_concat);
+	}
+}
+
+static int64_t core_on_concat(void *ctx)
+{
+	struct core *c = ctx;
+	int64_t wait = c->conf ? c->conf->limits.incomplete_wait : 3600;
+	int n = concat_assemble_overdue(c->store, core_now(), wait);
+	if (n < 0) {
+		log_err("core: assembling overdue messages failed: %s", store_errmsg(c->store));
+		return CORE_RETRY_MS;
+	}
+	if (n > 0) {
+		log_info("core: %d message(s) assembled with parts missing", n);
+		core_dispatch_soon(c);
+	}
+	core_concat_arm(c);
+	return LOOP_DONE;
+}
+
+/* ---- receive ---------------------------------------------------------------- */
+
+/* Commits one received PDU. Returns true when the PDU may leave the SIM
+ * (stored now, stored before, or kept as undecodable). */
+static bool core_commit_pdu(struct core *c, const char *hex, int tpdu_len, const char *where)
+{
+	struct pdu_msg *m = malloc(sizeof *m);
+	if (!m)
+		return false;
+	char why[160];
+	int64_t now = core_now();
+	bool ok = false;
+	if (pdu_decode(hex, strlen(hex), tpdu_len, m, why, sizeof why) < 0) {
+		log_warn("core: undecodable PDU %s kept aside: %s", where, why);
+		ok = store_inbox_reject(c->store, hex, tpdu_len, why, now) == 0;
+		if (ok)
+			c->stats.rejected++;
+		goto out;
+	}
+	if (m->type == PDU_STATUS_REPORT) {
+		char to[PDU_ADDR_MAX];
+		phone_normalize(m->addr.text, core_country(c), to, sizeof to);
+		struct status_report_in sr = { .pdu = hex, .mr = m->mr, .recipient = to, .status = m->st,
+					       .scts = pdu_time_epoch(&m->scts),
+					       .discharge_at = pdu_time_epoch(&m->dt) };
+		int64_t id = store_outbox_status_report(c->store, &sr, now);
+		ok = id >= 0;
+		if (ok)
+			log_info("core: delivery report for outbox %lld: status 0x%02x", (long long)id, m->st);
+		goto out;
+	}
+	if (m->type != PDU_DELIVER) {
+		ok = store_inbox_reject(c->store, hex, tpdu_len, "not an SMS-DELIVER", now) == 0;
+		goto out;
+	}
+	char sender[PDU_ADDR_MAX];
+	enum phone_kind kind = m->addr.alnum ? PHONE_ALNUM
+					     : phone_normalize(m->addr.text, core_country(c), sender, sizeof sender);
+	if (m->addr.alnum)
+		snprintf(sender, sizeof sender, "%s", m->addr.text);
+	struct inbox_part p;
+	store_inbox_part_from_pdu(&p, m, hex, tpdu_len, sender, kind, now);
+	struct inbox_result res;
+	if (store_inbox_commit_part(c->store, &p, &res) < 0)
+		goto out;
+	ok = true;
+	switch (res.outcome) {
+	case INBOX_DUPLICATE:
+	case INBOX_DUPLICATE_MESSAGE:
+		c->stats.duplicates++;
+		log_info("core: %s from %s already stored (%s)", where, sender,
+			 store_inbox_outcome_name(res.outcome));
+		break;
+	case INBOX_WAITING:
+		c->stats.stored++;
+		log_info("core: part %d/%d from %s stored %s, waiting for the rest", p.concat_seq,
+			 p.concat_total, sender, where);
+		core_concat_arm(c);
+		break;
+	case INBOX_ASSEMBLED:
+	case INBOX_LATE:
+		c->stats.stored++;
+		log_info("core: message %lld from %s stored %s", (long long)res.message_id, sender, where);
+		store_health_set_int(c->store, "last_rx", now, false, now);
+		core_dispatch_soon(c);
+		core_concat_arm(c);
+		break;
+	}
+out:
+	if (!ok) {
+		c->stats.store_errors++;
+		log_err("core: cannot store the message %s (%s); it stays on the SIM until it can be",
+			where, store_errmsg(c->store));
+	}
+	free(m);
+	return ok;
+}
+
+static void core_on_pdu(void *ctx, int slot, const char *hex, int tpdu_len)
+{
+	struct core *c = ctx;
+	char where[32];
+	snprintf(where, sizeof where, "from slot %d", slot);
+	/* Commit first; only a committed message may leave the SIM. */
+	if (core_commit_pdu(c, hex, tpdu_len, where) && c->modem)
+		modem_delete(c->modem, slot);
+}
+
+static void core_on_direct(void *ctx, const char *hex, int tpdu_len)
+{
+	struct core *c = ctx;
+	/* Not acknowledged when not stored: the network delivers it again. */
+	if (core_commit_pdu(c, hex, tpdu_len, "delivered directly") && c->modem)
+		modem_ack_direct(c->modem);
+}
+
+static void core_on_status_report(void *ctx, const char *hex, int tpdu_len)
+{
+	struct core *c = ctx;
+	if (core_commit_pdu(c, hex, tpdu_len, "(status report)") && c->modem)
+		modem_ack_direct(c->modem);
+}
+
+/* ---- health ---------------------------------------------------------------- */
+
+static const char *core_reg_word(int stat)
+{
+	switch (stat) {
+	case 1: return "home";
+	case 5: return "roaming";
+	case 2: return "searching";
+	case 3: return "denied";
+	default: return "unknown";
+	}
+}
+
+static void core_on_health(void *ctx, const struct modem_health *h)
+{
+	struct core *c = ctx;
+	int64_t now = core_now();
+	int reg = (h->cereg == 1 || h->cereg == 5) ? h->cereg : h->creg;
+	store_health_set(c->store, "state", modem_state_name(h->state), true, now);
+	store_health_set(c->store, "registration", core_reg_word(reg), true, now);
+	store_health_set_int(c->store, "signal", h->rssi, false, now);
+	if (h->operator_name[0])
+		store_health_set(c->store, "operator", h->operator_name, true, now);
+	if (h->model[0])
+		store_health_set(c->store, "model", h->model, true, now);
+	const char *sim = "ready";
+	if (h->problem && strstr(h->problem, "PIN"))
+		sim = "pin-rejected";
+	else if (h->problem && strstr(h->problem, "SIM"))
+		sim = "missing";
+	else if (h->sim_total > 0 && h->sim_used >= h->sim_total)
+		sim = "full";
+	if (store_health_set(c->store, "sim", sim, true, now) == 1 && strcmp(sim, "ready"))
+		store_event(c->store, now, "error", "modem.sim", h->problem ? h->problem : sim);
+	if (h->sim_used >= 0) {
+		char use[32];
+		snprintf(use, sizeof use, "%d/%d", h->sim_used, h->sim_total);
+		store_health_set(c->store, "sim_use", use, false, now);
+	}
+}
+
+static void core_on_ready(void *ctx, bool ready)
+{
+	struct core *c = ctx;
+	int64_t now = core_now();
+	store_health_set(c->store, "state", ready ? "ready" : "recovering", true, now);
+	if (ready)
+		core_outbox_next(c);
+}
+
+static void core_on_idle(void *ctx)
+{
+	core_outbox_next(ctx);
+}
+
+/* ---- send -------------------------------------------------------------------- */
+
+static struct outbox_policy core_policy(const struct core *c)
+{
+	struct outbox_policy p = { 5, 60, 3600 };
+	if (c->conf) {
+		if (c->conf->limits.send_attempts > 0)
+			p.max_attempts = c->conf->limits.send_attempts;
+		if (c->conf->limits.send_backoff > 0)
+			p.backoff = c->conf->limits.send_backoff;
+		if (c->conf->limits.send_backoff_max > 0)
+			p.backoff_max = c->conf->limits.send_backoff_max;
+	}
+	return p;
+}
+
+static void core_send_part(struct core *c);
+
+static void core_send_finish(struct core *c)
+{
+	c->sending = false;
+	c->send_id = 0;
+}
+
+static void core_on_sent(void *ctx, int mr, int err)
+{
+	struct core *c = ctx;
+	int64_t now = core_now();
+	if (!c->sending)
+		return;
+	if (err == MODEM_SEND_OK) {
+		c->stats.sent_parts++;
+		if (store_outbox_part_sent(c->store, c->send_id, c->send_seq, mr, now) < 0)
+			log_err("core: outbox %lld part %d sent but not recorded: %s",
+				(long long)c->send_id, c->send_seq, store_errmsg(c->store));
+		if (c->send_seq < c->send_n) {
+			c->send_seq++;
+			core_send_part(c);
+			return;
+		}
+		log_info("core: sent outbox %lld to %s (%d part%s)", (long long)c->send_id, c->send_to,
+			 c->send_n, c->send_n > 1 ? "s" : "");
+		store_health_set_int(c->store, "last_tx", now, false, now);
+		core_send_finish(c);
+		core_outbox_next(c);
+		return;
+	}
+	char reason[64];
+	if (err == MODEM_SEND_CANCELLED && c->stopping) {
+		/* Left "sending": requeued at the next start. */
+		core_send_finish(c);
+		return;
+	}
+	if (err > 0)
+		snprintf(reason, sizeof reason, "+CMS ERROR: %d", err);
+	else
+		snprintf(reason, sizeof reason, "%s",
+			 err == MODEM_SEND_TIMEOUT ? "no answer from the modem" :
+			 err == MODEM_SEND_CANCELLED ? "modem went away" : "modem said ERROR");
+	struct outbox_policy pol = core_policy(c);
+	int st = store_outbox_attempt_failed(c->store, c->send_id, reason, &pol, now);
+	c->stats.send_failures++;
+	log_warn("core: sending outbox %lld to %s failed (%s)%s", (long long)c->send_id, c->send_to,
+		 reason, st == OUTBOX_FAILED ? "; giving up" : "; will retry");
+	core_send_finish(c);
+	/* Retries wait for their backoff: arm the timer at the due time. */
+	core_outbox_next(c);
+}
+
+static void core_send_part(struct core *c)
+{
+	struct pdu_part *p = &c->parts[c->send_seq - 1];
+	if (modem_send(c->modem, p->tpdu_len, p->hex, core_on_sent, c) < 0) {
+		/* The modem left READY between two parts: the row is requeued
+		 * when it comes back (attempt counted). */
+		struct outbox_policy pol = core_policy(c);
+		store_outbox_attempt_failed(c->store, c->send_id, "modem not ready", &pol, core_now());
+		core_send_finish(c);
+	}
+}
+
+static void core_outbox_arm(struct core *c)
+{
+	int64_t when;
+	if (store_outbox_next_time(c->store, &when) == 1) {
+		int64_t delay = when - core_now();
+		loop_timer_arm(c->loop, &c->t_outbox, delay > 0 ? delay * 1000 : 0);
+	} else {
+		loop_timer_stop(c->loop, &c->t_outbox);
+	}
+}
+
+/* Starts the next due outbox row if the modem can take it. */
+static void core_outbox_next(struct core *c)
+{
+	if (c->stopping || c->sending || !c->modem || !modem_ready(c->modem))
+		return;
+	struct outbox_row *row = malloc(sizeof *row);
+	if (!row)
+		return;
+	int64_t now = core_now();
+	for (int guard = 0; guard < 100; guard++) {
+		int r = store_outbox_next_due(c->store, now, row);
+		if (r < 0) {
+			log_err("core: reading the outbox failed: %s", store_errmsg(c->store));
+			loop_timer_arm(c->loop, &c->t_outbox, CORE_RETRY_MS);
+			break;
+		}
+		if (r == 0) {
+			core_outbox_arm(c);
+			break;
+		}
+		char norm[PDU_ADDR_MAX];
+		if (phone_normalize(row->recipient, core_country(c), norm, sizeof norm) != PHONE_E164) {
+			/* Replies to operators, banks and short codes cost money
+			 * and can loop with their robots. */
+			store_outbox_fail(c->store, row->id, "not a subscriber number: never sent", now);
+			continue;
+		}
+		int cap = c->conf ? c->conf->limits.replies_per_hour_per_number : 0;
+		if (cap > 0 && store_outbox_sent_since(c->store, norm, now - 3600) >= cap) {
+			char why[96];
+			snprintf(why, sizeof why, "cap reached: %d messages per hour to one number", cap);
+			log_warn("core: outbox %lld to %s not sent: %s", (long long)row->id, norm, why);
+			store_outbox_fail(c->store, row->id, why, now);
+			c->stats.capped++;
+			continue;
+		}
+		/* The concatenation reference comes from the row id so that a
+		 * resumed multipart message encodes to the same parts. */
+		struct pdu_submit_opts o = {
+			.to = norm, .text = row->text, .force = -1, .ref = (uint16_t)(row->id & 0xff),
+			.status_report = c->conf ? c->conf->modem.status_reports : true,
+		};
+		char why[160];
+		int n = pdu_encode_submit(&o, c->parts, CORE_MAX_PARTS, why, sizeof why);
+		if (n <= 0) {
+			store_outbox_fail(c->store, row->id, why, now);
+			continue;
+		}
+		if (store_outbox_begin_attempt(c->store, row->id, n, now) < 0) {
+			log_err("core: outbox %lld: %s", (long long)row->id, store_errmsg(c->store));
+			loop_timer_arm(c->loop, &c->t_outbox, CORE_RETRY_MS);
+			break;
+		}
+		c->sending = true;
+		c->send_id = row->id;
+		c->send_n = n;
+		c->send_seq = row->parts_sent < n ? row->parts_sent + 1 : 1;
+		snprintf(c->send_to, sizeof c->send_to, "%s", norm);
+		core_send_part(c);
+		break;
+	}
+	free(row);
+}
+
+static int64_t core_on_outbox(void *ctx)
+{
+	core_outbox_next(ctx);
+	return LOOP_DONE;
+}
+
+/* The configured periodic look: rows queued by `tinbao send` from another
+ * process arrive without telling the daemon. */
+static int64_t core_on_check(void *ctx)
+{
+	struct core *c = ctx;
+	core_outbox_next(c);
+	core_dispatch_soon(c);
+	int64_t every = c->conf ? c->conf->limits.outbox_check_every : 60;
+	return every > 0 ? every * 1000 : LOOP_DONE;
+}
+
+/* ---- life -------------------------------------------------------------------- */
+
+struct core *core_new(struct loop *loop, struct store *store, const struct tinbao_conf *conf,
+		      const struct catalog *catalog)
+{
+	struct core *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->loop = loop;
+	c->store = store;
+	c->conf = conf;
+	c->catalog = catalog;
+	loop_timer_init(&c->t_dispatch, core_on_dispatch, c);
+	loop_timer_init(&c->t_outbox, core_on_outbox, c);
+	loop_timer_init(&c->t_concat, core_on_concat, c);
+	loop_timer_init(&c->t_check, core_on_check, c);
+	return c;
+}
+
+void core_free(struct core *c)
+{
+	if (!c)
+		return;
+	loop_timer_stop(c->loop, &c->t_dispatch);
+	loop_timer_stop(c->loop, &c->t_outbox);
+	loop_timer_stop(c->loop, &c->t_concat);
+	loop_timer_stop(c->loop, &c->t_check);
+	free(c);
+}
+
+struct modem_cbs core_modem_cbs(struct core *c)
+{
+	struct modem_cbs cbs = {
+		.ctx = c, .on_pdu = core_on_pdu, .on_direct = core_on_direct,
+		.on_status_report = core_on_status_report, .on_ready = core_on_ready,
+		.on_health = core_on_health, .on_idle = core_on_idle,
+	};
+	return cbs;
+}
+
+void core_set_modem(struct core *c, struct modem *m)
+{
+	c->modem = m;
+}
+
+void core_start(struct core *c)
+{
+	int64_t now = core_now();
+	int n = store_outbox_requeue_sending(c->store, now);
+	if (n > 0)
+		log_info("core: %d interrupted send(s) queued again", n);
+	struct inbox_counts ic;
+	if (store_inbox_counts(c->store, &ic) == 0 && ic.unhandled > 0)
+		log_info("core: %lld stored message(s) not yet handled: handling them now",
+			 (long long)ic.unhandled);
+	loop_timer_arm(c->loop, &c->t_concat, 0);
+	core_dispatch_soon(c);
+	int64_t every = c->conf ? c->conf->limits.outbox_check_every : 60;
+	if (every > 0)
+		loop_timer_arm(c->loop, &c->t_check, every * 1000);
+}
+
+void core_set_catalog(struct core *c, const struct catalog *catalog)
+{
+	c->catalog = catalog;
+}
+
+void core_set_conf(struct core *c, const struct tinbao_conf *conf)
+{
+	c->conf = conf;
+}
+
+void core_kick(struct core *c)
+{
+	core_dispatch_soon(c);
+	core_outbox_next(c);
+}
+
+void core_stop(struct core *c)
+{
+	c->stopping = true;
+	loop_timer_stop(c->loop, &c->t_outbox);
+	loop_timer_stop(c->loop, &c->t_check);
+	loop_timer_stop(c->loop, &c->t_concat);
+	/* A dispatch already armed would only queue replies nobody sends now;
+	 * they are dispatched at the next start (not handled yet). */
+	loop_timer_stop(c->loop, &c->t_dispatch);
+}
+
+void core_get_stats(const struct core *c, struct core_stats *out)
+{
+	*out = c->stats;
+}
