@@ -1,6 +1,7 @@
 /* cli_pdu.c: `tinbao pdu decode HEX` (one JSON object, for reading field
  * traces) and `tinbao pdu encode --to NUMBER TEXT` (one "TPDULEN HEX" line
- * per part, what AT+CMGS needs). A thin shell over gateway/sms/pdu.h. */
+ * per part, what AT+CMGS needs; with --from an SMS-DELIVER instead, for
+ * test fixtures). A thin shell over gateway/sms/pdu.h. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,10 @@ static int pdu_usage(void)
 	fprintf(stderr,
 		"usage: tinbao pdu decode [--len TPDU_OCTETS] HEX\n"
 		"       tinbao pdu encode --to NUMBER [--ucs2|--gsm7] [--report] [--ref N] [--ref16]\n"
-		"                         [--validity MINUTES] TEXT\n");
+		"                         [--validity MINUTES] TEXT\n"
+		"       tinbao pdu encode --from NUMBER|NAME [--alnum] [--smsc NUMBER]\n"
+		"                         [--time 2026-11-25T16:29:05+07:00] [options above] TEXT\n"
+		"                         (SMS-DELIVER as a modem stores it, for tests)\n");
 	return 2;
 }
 
@@ -123,14 +127,49 @@ static int do_decode(int argc, char **argv)
 	return 0;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS+HH:MM" (zone a multiple of 15 minutes). */
+static int parse_iso(const char *s, struct pdu_time *t)
+{
+	char sign;
+	int zh, zm, n = 0;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d%n", &t->year, &t->month, &t->day,
+		   &t->hour, &t->minute, &t->second, &sign, &zh, &zm, &n) != 9 || s[n] ||
+	    (sign != '+' && sign != '-') || zm % 15)
+		return -1;
+	t->tz_quarters = (zh * 4 + zm / 15) * (sign == '-' ? -1 : 1);
+	return 0;
+}
+
+static int encode_deliver(const struct pdu_submit_opts *s, const char *from, bool alnum,
+			  const char *smsc, const struct pdu_time *ts, struct pdu_part *parts,
+			  char *why, size_t whylen)
+{
+	struct pdu_deliver_opts d = {
+		.from = from, .alnum = alnum, .smsc = smsc, .text = s->text, .force = s->force,
+		.scts = *ts, .ref = s->ref, .ref16 = s->ref16, .status_report = s->status_report,
+	};
+	return pdu_encode_deliver(&d, parts, PDU_MAX_PARTS, why, whylen);
+}
+
 static int do_encode(int argc, char **argv)
 {
 	struct pdu_submit_opts o = { .force = -1 };
-	const char *text = NULL;
+	const char *text = NULL, *from = NULL, *smsc = NULL;
+	bool alnum = false;
+	struct pdu_time ts = { 2026, 1, 1, 0, 0, 0, 28 };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--to") && i + 1 < argc) {
 			o.to = argv[++i];
+		} else if (!strcmp(a, "--from") && i + 1 < argc) {
+			from = argv[++i];
+		} else if (!strcmp(a, "--smsc") && i + 1 < argc) {
+			smsc = argv[++i];
+		} else if (!strcmp(a, "--alnum")) {
+			alnum = true;
+		} else if (!strcmp(a, "--time") && i + 1 < argc) {
+			if (parse_iso(argv[++i], &ts))
+				return pdu_usage();
 		} else if (!strcmp(a, "--ucs2")) {
 			o.force = SMS_ENC_UCS2;
 		} else if (!strcmp(a, "--gsm7")) {
@@ -156,14 +195,15 @@ static int do_encode(int argc, char **argv)
 			return pdu_usage();
 		}
 	}
-	if (!o.to || !text)
+	if (!text || !o.to == !from)
 		return pdu_usage();
 	o.text = text;
 	struct pdu_part *parts = calloc(PDU_MAX_PARTS, sizeof *parts);
 	if (!parts)
 		return 1;
 	char why[256];
-	int n = pdu_encode_submit(&o, parts, PDU_MAX_PARTS, why, sizeof why);
+	int n = from ? encode_deliver(&o, from, alnum, smsc, &ts, parts, why, sizeof why)
+		     : pdu_encode_submit(&o, parts, PDU_MAX_PARTS, why, sizeof why);
 	if (n < 0) {
 		fprintf(stderr, "tinbao pdu encode: %s: %s\n", pdu_strerror(n), why);
 		free(parts);
