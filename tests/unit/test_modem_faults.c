@@ -1,0 +1,333 @@
+/* test_modem_faults.c: the modem state machine when things go wrong: a
+ * rejected PIN is never sent again, the recovery ladder (resync, reopen,
+ * then one rate-limited reset), a port that disappears (unplug) and comes
+ * back, garbage on the line, SIM full, a send that times out. Scripted
+ * modem on a pty, fake clock. */
+#include "check.h"
+#include "log.h"
+#include "loop.h"
+#include "modem/modem.h"
+#include "modem_script.h"
+
+struct app {
+	struct modem *m;
+	int pdus;
+	int ready_now;
+	int health;
+	const char *problem;
+	int sent, err;
+};
+
+static void app_pdu(void *ctx, int slot, const char *hex, int len)
+{
+	struct app *a = ctx;
+	(void)hex;
+	(void)len;
+	a->pdus++;
+	modem_delete(a->m, slot);
+}
+
+static void app_ready(void *ctx, bool ready)
+{
+	((struct app *)ctx)->ready_now = ready;
+}
+
+static void app_health(void *ctx, const struct modem_health *h)
+{
+	struct app *a = ctx;
+	a->health++;
+	a->problem = h->problem;
+}
+
+static void app_sent(void *ctx, int mr, int err)
+{
+	struct app *a = ctx;
+	(void)mr;
+	a->sent++;
+	a->err = err;
+}
+
+static struct modem *mk(struct loop *l, const char *path, struct app *a, const char *pin)
+{
+	struct modem_conf mc;
+	modem_conf_defaults(&mc);
+	snprintf(mc.device, sizeof mc.device, "%s", path);
+	snprintf(mc.pin, sizeof mc.pin, "%s", pin);
+	struct modem_cbs cbs = { .ctx = a, .on_pdu = app_pdu, .on_ready = app_ready,
+				 .on_health = app_health };
+	a->m = modem_new(l, &mc, &cbs);
+	return a->m;
+}
+
+static void boot_from_sync(struct fm *f)
+{
+	FM_EXPECT(f, "AT", "\r\nOK\r\n");
+	FM_EXPECT(f, "ATE0", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CMEE=1", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CREG?", "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CEREG?", "\r\n+CEREG: 0,4\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CMGF=0", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CPMS=\"SM\",\"SM\",\"SM\"", "\r\n+CPMS: 0,30,0,30,0,30\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CNMI=2,1,0,1,0", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CMGL=4", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CSQ", "\r\n+CSQ: 21,99\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+COPS?", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CREG?", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CEREG?", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n\r\nOK\r\n");
+}
+
+TEST(rejected_pin_is_never_sent_again)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, f.path, &a, "0000");
+	modem_start(m);
+	FM_EXPECT(&f, "AT", "\r\nOK\r\n");
+	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CMEE=1", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CPIN?", "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CPIN=\"0000\"", "\r\n+CME ERROR: 16\r\n");
+	CHECK_INT(modem_state(m), MODEM_SIM_LOCKED);
+	CHECK(a.problem && !strcmp(a.problem, "PIN rejected"));
+	FM_QUIET(&f);
+	for (int i = 0; i < 3; i++) {
+		loop_advance(l, 60000);
+		FM_EXPECT(&f, "AT+CPIN?", "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
+		FM_QUIET(&f);	/* above all: no second AT+CPIN="0000" */
+		CHECK_INT(modem_state(m), MODEM_SIM_LOCKED);
+	}
+	/* Even after a resync and reopen, the PIN stays untried. */
+	loop_advance(l, 60000);
+	FM_EXPECT(&f, "AT+CPIN?", NULL);
+	loop_advance(l, 10000);	/* no answer: resync */
+	FM_EXPECT(&f, "AT", "\r\nOK\r\n");
+	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CMEE=1", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CPIN?", "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
+	FM_QUIET(&f);
+	CHECK_INT(modem_state(m), MODEM_SIM_LOCKED);
+	/* Someone unlocked it by hand: the gateway carries on. */
+	loop_advance(l, 60000);
+	FM_EXPECT(&f, "AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CREG?", "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
+	CHECK_INT(modem_state(m), MODEM_REGISTER);
+	modem_free(m);
+	fm_close(&f);
+	loop_free(l);
+}
+
+TEST(recovery_ladder_resync_reopen_then_one_reset)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, f.path, &a, "");
+	modem_start(m);
+	boot_from_sync(&f);
+	CHECK_INT(modem_state(m), MODEM_READY);
+	/* The modem hangs: the health query gets no answer. */
+	loop_advance(l, 300000);
+	FM_EXPECT(&f, "AT+CSQ", NULL);
+	loop_advance(l, 10000);
+	CHECK(!a.ready_now);
+	CHECK_INT(modem_state(m), MODEM_SYNC);
+	for (int i = 0; i < 5; i++) {	/* rung 1: resync */
+		FM_EXPECT(&f, "AT", NULL);
+		loop_advance(l, 1500);
+	}
+	CHECK_INT(modem_state(m), MODEM_CLOSED);	/* rung 2: reopen */
+	loop_advance(l, 1000);
+	for (int i = 0; i < 5; i++) {
+		FM_EXPECT(&f, "AT", NULL);
+		loop_advance(l, 1500);
+	}
+	FM_EXPECT(&f, "AT+CFUN=1,1", NULL);	/* rung 3: soft reset */
+	loop_advance(l, 3000);
+	CHECK_INT(modem_state(m), MODEM_RESET);
+	FM_QUIET(&f);
+	loop_advance(l, 20000);	/* the EC25 needs its time */
+	boot_from_sync(&f);	/* it is back */
+	CHECK_INT(modem_state(m), MODEM_READY);
+	struct modem_stats st;
+	modem_get_stats(m, &st);
+	CHECK_INT(st.resets, 1);
+	/* Hangs again within the reset interval: no second reset, reopen
+	 * with growing delays instead. */
+	loop_advance(l, 300000);
+	FM_EXPECT(&f, "AT+CSQ", NULL);
+	loop_advance(l, 10000);
+	static const int backoff[] = { 1000, 2000, 4000 };
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 5; i++) {
+			FM_EXPECT(&f, "AT", NULL);
+			loop_advance(l, 1500);
+		}
+		CHECK_INT(modem_state(m), MODEM_CLOSED);
+		loop_advance(l, backoff[round] - 1);
+		CHECK_INT(modem_state(m), MODEM_CLOSED);
+		loop_advance(l, 1);
+		CHECK_INT(modem_state(m), MODEM_SYNC);
+	}
+	modem_get_stats(m, &st);
+	CHECK_INT(st.resets, 1);
+	CHECK(st.reopens >= 3);
+	modem_free(m);
+	fm_close(&f);
+	loop_free(l);
+}
+
+TEST(unplugged_port_is_reopened_when_it_comes_back)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	/* The daemon opens a stable name (the udev symlink, here our own). */
+	char link[128];
+	snprintf(link, sizeof link, "/tmp/tinbao-test-modem-%d", (int)getpid());
+	unlink(link);
+	CHECK(symlink(f.path, link) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, link, &a, "");
+	modem_start(m);
+	boot_from_sync(&f);
+	CHECK_INT(modem_state(m), MODEM_READY);
+	CHECK(modem_send(m, 5, "0011223344", app_sent, &a) == 0);
+	FM_EXPECT(&f, "AT+CMGS=5", NULL);
+	fm_close(&f);	/* unplug: the pty disappears mid-send */
+	unlink(link);
+	for (int i = 0; i < 5; i++)
+		loop_run_once(l, 10);
+	CHECK_INT(modem_state(m), MODEM_CLOSED);
+	CHECK_INT(a.sent, 1);
+	CHECK_INT(a.err, MODEM_SEND_CANCELLED);
+	CHECK(modem_send(m, 5, "00", app_sent, &a) < 0);
+	loop_advance(l, 60000);	/* retries find nothing, quietly */
+	CHECK_INT(modem_state(m), MODEM_CLOSED);
+	/* Replugged under a new tty name. */
+	struct fm f2;
+	CHECK(fm_open(&f2, l) == 0);
+	CHECK(symlink(f2.path, link) == 0);
+	for (int i = 0; i < 400 && modem_state(m) != MODEM_SYNC; i++)
+		loop_advance(l, 100);	/* the next retry (at most 30 s away) */
+	CHECK_INT(modem_state(m), MODEM_SYNC);
+	boot_from_sync(&f2);
+	CHECK_INT(modem_state(m), MODEM_READY);
+	modem_free(m);
+	fm_close(&f2);
+	unlink(link);
+	loop_free(l);
+}
+
+TEST(garbage_is_skipped_and_the_modem_carries_on)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, f.path, &a, "");
+	modem_start(m);
+	boot_from_sync(&f);
+	fm_send(&f, "\r\n\x01\x02garbage \xff\xfe\r\n+CMTI: \"SM\"\r\n+CMTI: nonsense,,\r\n"
+		"+CMGL: 1,1,,5\r\nOK\r\n> \r\n");
+	/* A malformed +CMTI makes it sweep instead. */
+	const char *cmd = fm_next(&f);
+	while (!strcmp(cmd, "\x1b") || !strcmp(cmd, ""))
+		cmd = fm_next(&f);
+	CHECK_STR(cmd, "AT+CMGL=4");
+	fm_send(&f, "\r\nOK\r\n");
+	for (int i = 0; i < 10; i++)
+		fm_pump(&f);
+	f.n = 0;
+	CHECK_INT(modem_state(m), MODEM_READY);
+	CHECK(modem_send(m, 5, "0011223344", app_sent, &a) == 0);
+	FM_EXPECT(&f, "AT+CMGS=5", "\r\n> ");
+	FM_EXPECT(&f, "0011223344", "\r\n+CMGS: 3\r\n\r\nOK\r\n");
+	CHECK_INT(a.err, 0);
+	modem_free(m);
+	fm_close(&f);
+	loop_free(l);
+}
+
+TEST(sim_full_urc_triggers_a_sweep)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, f.path, &a, "");
+	modem_start(m);
+	boot_from_sync(&f);
+	fm_send(&f, "\r\n+QIND: \"smsfull\",\"SM\"\r\n");
+	FM_EXPECT(&f, "AT+CMGL=4", "\r\n+CMGL: 0,0,,5\r\n0011223344\r\n+CMGL: 1,0,,5\r\n0011223345\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CMGD=0", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CMGD=1", "\r\nOK\r\n");
+	CHECK_INT(a.pdus, 2);
+	/* +CMS ERROR: 322 (memory full) on a send sweeps as well. */
+	CHECK(modem_send(m, 5, "0011223344", app_sent, &a) == 0);
+	FM_EXPECT(&f, "AT+CMGS=5", "\r\n+CMS ERROR: 322\r\n");
+	CHECK_INT(a.err, 322);
+	FM_EXPECT(&f, "AT+CMGL=4", "\r\nOK\r\n");
+	modem_free(m);
+	fm_close(&f);
+	loop_free(l);
+}
+
+TEST(send_timeout_reports_and_resyncs)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, f.path, &a, "");
+	modem_start(m);
+	boot_from_sync(&f);
+	CHECK(modem_send(m, 5, "0011223344", app_sent, &a) == 0);
+	FM_EXPECT(&f, "AT+CMGS=5", "\r\n> ");
+	FM_EXPECT(&f, "0011223344", NULL);
+	loop_advance(l, 60000);
+	CHECK_INT(a.sent, 1);
+	CHECK_INT(a.err, MODEM_SEND_TIMEOUT);
+	FM_EXPECT(&f, "AT", "\r\nOK\r\n");
+	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
+	modem_free(m);
+	fm_close(&f);
+	loop_free(l);
+}
+
+TEST(missing_device_keeps_retrying_without_crashing)
+{
+	struct loop *l = loop_new(true);
+	struct app a = { 0 };
+	struct modem *m = mk(l, "/dev/ttyUSB-tinbao-none", &a, "");
+	modem_start(m);
+	CHECK_INT(modem_state(m), MODEM_CLOSED);
+	loop_advance(l, 600000);
+	CHECK_INT(modem_state(m), MODEM_CLOSED);
+	modem_free(m);
+	m = mk(l, "usb:2c7c:0125:2", &a, "");
+	modem_start(m);
+	CHECK_INT(modem_state(m), MODEM_CLOSED);
+	modem_free(m);
+	loop_free(l);
+}
+
+int main(void)
+{
+	log_init("test", getenv("TEST_LOG") ? LOG_LVL_DEBUG : LOG_LVL_ERR, false);
+	RUN(rejected_pin_is_never_sent_again);
+	RUN(recovery_ladder_resync_reopen_then_one_reset);
+	RUN(unplugged_port_is_reopened_when_it_comes_back);
+	RUN(garbage_is_skipped_and_the_modem_carries_on);
+	RUN(sim_full_urc_triggers_a_sweep);
+	RUN(send_timeout_reports_and_resyncs);
+	RUN(missing_device_keeps_retrying_without_crashing);
+	return check_done();
+}
