@@ -461,10 +461,43 @@ static int load_commune(struct loader *L, const config_setting_t *g, struct cata
 
 static int load_all(struct loader *L, config_t *cfg)
 {
-	static const char *const top[] = { "version", "indicators", "projects", "communes", NULL };
+	static const char *const top[] = { "version", "reports", "indicators", "projects", "communes",
+					   NULL };
+	static const char *const rkeys[] = { "max_age_days", "resend_window_hours", "diacritics",
+					     "example_place", NULL };
 	struct catalog *c = L->c;
 	if (only_keys(L, config_root_setting(cfg), "the catalog", top) < 0)
 		return -1;
+	c->settings.max_age_days = 60;
+	c->settings.resend_window = 86400;
+	snprintf(c->settings.example_place, sizeof c->settings.example_place, "XA Vo Tranh THON 3");
+	config_setting_t *rep = config_lookup(cfg, "reports");
+	if (rep) {
+		if (config_setting_type(rep) != CONFIG_TYPE_GROUP)
+			return fail(L, rep, "expected reports = { max_age_days = 60; ... };");
+		if (only_keys(L, rep, "reports", rkeys) < 0 ||
+		    get_bool(L, rep, "diacritics", &c->settings.diacritics, "reports") < 0)
+			return -1;
+		config_setting_t *m = config_setting_get_member(rep, "max_age_days");
+		if (m) {
+			if (config_setting_type(m) != CONFIG_TYPE_INT || config_setting_get_int(m) < 1 ||
+			    config_setting_get_int(m) > 3660)
+				return fail(L, m, "reports: max_age_days must be a whole number of days, 1..3660");
+			c->settings.max_age_days = config_setting_get_int(m);
+		}
+		m = config_setting_get_member(rep, "resend_window_hours");
+		if (m) {
+			if (config_setting_type(m) != CONFIG_TYPE_INT || config_setting_get_int(m) < 0 ||
+			    config_setting_get_int(m) > 24 * 30)
+				return fail(L, m, "reports: resend_window_hours must be 0..720");
+			c->settings.resend_window = (int64_t)config_setting_get_int(m) * 3600;
+		}
+		char ex[64];
+		if (get_str(L, rep, "example_place", false, ex, sizeof ex, "reports") < 0)
+			return -1;
+		if (ex[0])
+			memcpy(c->settings.example_place, ex, sizeof ex);
+	}
 
 	config_setting_t *inds = config_lookup(cfg, "indicators");
 	config_setting_t *projs = config_lookup(cfg, "projects");
@@ -650,6 +683,7 @@ void catalog_free(struct catalog *c)
 
 /* ---- accessors ---- */
 
+const struct catalog_settings *catalog_settings(const struct catalog *c) { return &c->settings; }
 size_t catalog_commune_count(const struct catalog *c) { return c->ncom; }
 const struct catalog_commune *catalog_commune_at(const struct catalog *c, size_t i)
 {

@@ -97,6 +97,15 @@ struct catalog_village {
 	char moved_to[CATALOG_CODE_MAX * 2]; /* village code after `until`, or "" */
 };
 
+/* The `reports` group of catalog.conf: how reports are judged and answered. */
+struct catalog_settings {
+	int max_age_days;	/* activity dates older than this are refused (default 60) */
+	int64_t resend_window;	/* seconds: the same text again gets the same receipt (86400) */
+	bool diacritics;	/* replies with Vietnamese accents when they fit one segment */
+	char example_place[64];	/* shown to staff: "XA Vo Tranh THON 3" */
+};
+const struct catalog_settings *catalog_settings(const struct catalog *c);
+
 /* Loads path. On failure returns negative and writes "FILE:LINE: what was
  * expected" into why. Unknown keys, wrong types, duplicate codes, dangling
  * references (rules naming indicators the project lacks, merged_into naming

@@ -14,6 +14,7 @@ struct catalog {
 	size_t ncom;
 	struct catalog_village *vil;	/* grouped by commune, in config order */
 	size_t nvil;
+	struct catalog_settings settings;
 };
 
 #endif

@@ -1,0 +1,445 @@
+/* reply.c: answer texts within one SMS (see reply.h). Each builder writes
+ * the fullest form first and sheds parts (hints, the sample form, spacing,
+ * problems beyond the first few) until the text fits. */
+#include "lang/reply.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sms/gsm7.h"
+#include "sms/utf8.h"
+
+/* ---- lengths ---- */
+
+size_t reply_sms_length(const char *text, bool *ucs2)
+{
+	size_t septets = 0, units = 0, n = strlen(text);
+	bool seven = true;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t k = utf8_decode(text + i, n - i, &cp);
+		if (!k) {
+			k = 1;
+			cp = 0xFFFD;
+		}
+		i += k;
+		int s = gsm7_septets(cp);
+		if (s == 0)
+			seven = false;
+		septets += (size_t)s;
+		units += cp > 0xFFFF ? 2 : 1;
+	}
+	if (ucs2)
+		*ucs2 = !seven;
+	return seven ? septets : units;
+}
+
+bool reply_fits_one(const char *text)
+{
+	bool ucs2;
+	size_t n = reply_sms_length(text, &ucs2);
+	return n <= (ucs2 ? 70u : 160u);
+}
+
+/* ---- fixed messages ---- */
+
+static const struct {
+	const char *ascii;
+	const char *viet;
+} fixed[] = {
+	[REPLY_UNREGISTERED] = { "So nay chua dang ky bao cao giam ngheo. Dang ky: DK <xa> <thon> <ho ten>, "
+				 "vd DK Vo Tranh Thon 3 Nguyen Van A",
+				 "Số này chưa đăng ký. Gửi: DK <xã> <thôn> <họ tên>" },
+	[REPLY_PENDING] = { "Dang ky cua ban dang cho can bo duyet. Khi duoc duyet se co tin bao.",
+			    "Đăng ký của bạn đang chờ cán bộ duyệt." },
+	[REPLY_DISABLED] = { "So nay da bi tam dung bao cao. Lien he Phong LDTBXH huyen.",
+			     "Số này đã bị tạm dừng. Liên hệ Phòng LĐTBXH huyện." },
+	[REPLY_UNKNOWN_CMD] = { "Khong hieu lenh '%s'.%s Vd: BC DA4.1 LOP 1 HV 25 HN 10. Gui HD de xem huong dan.",
+				"Không hiểu lệnh '%s'.%s Gửi HD để xem hướng dẫn." },
+	[REPLY_NOT_PERMITTED] = { "Ban khong co quyen dung lenh %s.", "Bạn không có quyền dùng lệnh %s." },
+	[REPLY_DK_OK] = { "Da nhan dang ky: %s, %s. Can bo se duyet, ban se nhan tin bao.",
+			  "Đã nhận đăng ký: %s, %s. Chờ cán bộ duyệt." },
+	[REPLY_DK_ALREADY] = { "So nay da dang ky (%s). Gui HD de xem huong dan.",
+			       "Số này đã đăng ký (%s). Gửi HD để xem hướng dẫn." },
+	[REPLY_DUYET_OK] = { "Da duyet %s %s (%s).", "Đã duyệt %s %s (%s)." },
+	[REPLY_DUYET_WELCOME] = { "Ban da duoc duyet lam cong tac vien. Bao cao: BC DA4.1 LOP 1 HV 25 HN 10. "
+				  "Huong dan: HD",
+				  "Bạn đã được duyệt. Báo cáo: BC DA4.1 HV 25. Hướng dẫn: HD" },
+	[REPLY_DUYET_NOTFOUND] = { "Khong co dang ky nao cua so %s.", "Không có đăng ký nào của số %s." },
+	[REPLY_DUYET_ALREADY] = { "So %s da duoc duyet truoc do.", "Số %s đã được duyệt trước đó." },
+	[REPLY_REF_NOTFOUND] = { "Khong tim thay bao cao %s. Ma gom 4 ky tu, xem tin xac nhan.",
+				 "Không tìm thấy báo cáo %s." },
+	[REPLY_REF_NOT_AUTHOR] = { "Chi nguoi gui hoac can bo moi sua/huy duoc bao cao %s.",
+				   "Chỉ người gửi hoặc cán bộ mới sửa/hủy được %s." },
+	[REPLY_REF_CANCELLED] = { "Bao cao %s da huy truoc do.", "Báo cáo %s đã hủy trước đó." },
+	[REPLY_HUY_OK] = { "Da huy bao cao %s (%s).", "Đã hủy báo cáo %s (%s)." },
+	[REPLY_EMPTY] = { "Tin rong. Vd: BC DA4.1 LOP 1 HV 25 HN 10. Gui HD de xem huong dan.",
+			  "Tin rỗng. Gửi HD để xem hướng dẫn." },
+};
+
+/* Cuts text at the last space before it fits, keeping it valid UTF-8. */
+static void shorten_to_fit(char *text)
+{
+	while (!reply_fits_one(text)) {
+		char *sp = strrchr(text, ' ');
+		if (!sp) {
+			text[0] = 0;
+			return;
+		}
+		*sp = 0;
+	}
+}
+
+size_t reply_format(enum reply_msg msg, const struct reply_style *st, char *out, size_t outlen, ...)
+{
+	va_list ap;
+	if (st && st->diacritics) {
+		va_start(ap, outlen);
+		vsnprintf(out, outlen, fixed[msg].viet, ap);
+		va_end(ap);
+		if (reply_fits_one(out))
+			return strlen(out);
+	}
+	va_start(ap, outlen);
+	vsnprintf(out, outlen, fixed[msg].ascii, ap);
+	va_end(ap);
+	shorten_to_fit(out);
+	return strlen(out);
+}
+
+/* ---- receipts ---- */
+
+static void fmt_value(const struct report_value *v, bool compact, char *buf, size_t len)
+{
+	char num[32];
+	double a = fabs(v->value);
+	if (fabs(a - round(a)) < 1e-9)
+		snprintf(num, sizeof num, "%.0f", a);
+	else
+		snprintf(num, sizeof num, "%.3f", a);
+	/* Vietnamese decimal comma, trailing zeros dropped: 1,5 */
+	char *dot = strchr(num, '.');
+	if (dot) {
+		size_t l = strlen(num);
+		while (l && num[l - 1] == '0')
+			num[--l] = 0;
+		*dot = ',';
+	}
+	const char *sign = v->value < 0 ? "-" : v->sign_given ? "+" : "";
+	const char *unit = v->ind->type == CATALOG_MONEY ? "tr" : "";
+	snprintf(buf, len, compact ? "%s%s%s%s" : "%s %s%s%s", v->ind->code, sign, num, unit);
+}
+
+static void place_text(const struct report *r, bool viet, char *buf, size_t len)
+{
+	const struct catalog_commune *c = r->commune;
+	const struct catalog_village *v = r->village;
+	if (v && c)
+		snprintf(buf, len, "%s %s", viet ? v->name : v->name_ascii, viet ? c->name : c->name_ascii);
+	else if (c)
+		snprintf(buf, len, "%s %s", !strcmp(c->kind, "thi tran") ? (viet ? "TT" : "TT") : (viet ? "xã" : "xa"),
+			 viet ? c->name : c->name_ascii);
+	else
+		buf[0] = 0;
+}
+
+size_t reply_report_summary(const struct report *r, char *out, size_t outlen)
+{
+	char place[200];
+	place_text(r, false, place, sizeof place);
+	int y, m, d;
+	catalog_day_to_ymd(r->day, &y, &m, &d);
+	snprintf(out, outlen, "%s %s %d/%d", r->project ? r->project->code : "", place, d, m);
+	return strlen(out);
+}
+
+static void build_receipt(const struct report *r, const char *ref, int version, bool viet, int level,
+			  char *out, size_t outlen)
+{
+	char place[200], date[16], values[400] = "";
+	place_text(r, viet, place, sizeof place);
+	int y, m, d;
+	catalog_day_to_ymd(r->day, &y, &m, &d);
+	if (level >= 3)
+		snprintf(date, sizeof date, "%d/%d", d, m);
+	else
+		snprintf(date, sizeof date, "%d/%d/%d", d, m, y);
+	bool compact = level >= 2;
+	for (int i = 0; i < r->nvalues; i++) {
+		char v[48];
+		fmt_value(&r->values[i], compact, v, sizeof v);
+		size_t l = strlen(values);
+		snprintf(values + l, sizeof values - l, "%s%s", i ? (compact ? " " : ", ") : "", v);
+	}
+	const char *verb = version > 1 ? (viet ? "Đã sửa" : "Da sua") : (viet ? "Đã nhận" : "Da nhan");
+	const char *test = r->training ? (viet ? "TEST (không tính) " : "TEST (khong tinh) ") : "";
+	const char *proj = r->project ? (r->project->review ? "RS" : r->project->code) : "";
+	char hint[64] = "";
+	if (level == 0 && r->nvalues) {
+		char v[48];
+		fmt_value(&r->values[0], false, v, sizeof v);
+		snprintf(hint, sizeof hint, viet ? " Sai? SỬA %s ..." : " Sai? SUA %s %s", ref, v);
+	}
+	snprintf(out, outlen, "%s%s %s: %s %s %s: %s.%s", test, verb, ref, proj, place, date, values, hint);
+}
+
+size_t reply_receipt(const struct report *r, const char *ref, int version, const struct reply_style *st,
+		     char *out, size_t outlen)
+{
+	if (st && st->diacritics) {
+		for (int level = 1; level <= 3; level++) {
+			build_receipt(r, ref, version, true, level, out, outlen);
+			if (reply_fits_one(out))
+				return strlen(out);
+		}
+	}
+	for (int level = 0; level <= 3; level++) {
+		build_receipt(r, ref, version, false, level, out, outlen);
+		if (reply_fits_one(out))
+			return strlen(out);
+	}
+	/* Still too long (a report with every indicator): drop values from
+	 * the end, marking the cut. The stored report keeps them all. */
+	while (!reply_fits_one(out)) {
+		char *sp = strrchr(out, ' ');
+		if (!sp)
+			break;
+		strcpy(sp, "...");
+		if (reply_fits_one(out))
+			break;
+		*sp = 0;
+	}
+	return strlen(out);
+}
+
+/* ---- problems ---- */
+
+static void problem_text(const struct report_problem *p, char *buf, size_t len)
+{
+	const char *s = p->subject, *h = p->hint;
+	switch (p->code) {
+	case REPORT_P_UNKNOWN_WORD:
+		if (*h)
+			snprintf(buf, len, "'%s' khong ro (%s?)", s, h);
+		else
+			snprintf(buf, len, "'%s' khong ro", s);
+		break;
+	case REPORT_P_NO_PROJECT:
+		snprintf(buf, len, "thieu ma du an");
+		break;
+	case REPORT_P_UNKNOWN_PROJECT:
+		if (*h)
+			snprintf(buf, len, "khong co du an %s (%s?)", s, h);
+		else
+			snprintf(buf, len, "khong co du an %s", s);
+		break;
+	case REPORT_P_NOT_ALLOWED:
+		snprintf(buf, len, "%s khong thuoc %s", s, h);
+		break;
+	case REPORT_P_NO_NUMBER:
+		snprintf(buf, len, "%s thieu so", s);
+		break;
+	case REPORT_P_BAD_NUMBER:
+		snprintf(buf, len, "so sai: %s", s);
+		break;
+	case REPORT_P_NOT_WHOLE:
+		snprintf(buf, len, "%s phai la so nguyen", s);
+		break;
+	case REPORT_P_TOO_BIG:
+		snprintf(buf, len, "%s qua lon (toi da %s)", s, h);
+		break;
+	case REPORT_P_NEGATIVE:
+		snprintf(buf, len, "%s khong duoc am", s);
+		break;
+	case REPORT_P_BREAKDOWN:
+		snprintf(buf, len, "%s lon hon %s", s, h);
+		break;
+	case REPORT_P_DUPLICATE:
+		snprintf(buf, len, "%s ghi 2 lan", s);
+		break;
+	case REPORT_P_NO_VALUES:
+		snprintf(buf, len, "chua co so lieu");
+		break;
+	case REPORT_P_STRAY_NUMBER:
+		snprintf(buf, len, "so %s khong ro chi tieu", s);
+		break;
+	case REPORT_P_BAD_DATE:
+		snprintf(buf, len, "ngay '%s' sai (vd 20/11)", s);
+		break;
+	case REPORT_P_FUTURE_DATE:
+		snprintf(buf, len, "ngay %s chua toi", s);
+		break;
+	case REPORT_P_OLD_DATE:
+		snprintf(buf, len, "ngay %s qua %s ngay", s, h);
+		break;
+	case REPORT_P_NO_PLACE:
+		snprintf(buf, len, "ghi noi: %s", h);
+		break;
+	case REPORT_P_UNKNOWN_PLACE:
+		if (*h)
+			snprintf(buf, len, "khong co noi '%s' (%s?)", s, h);
+		else
+			snprintf(buf, len, "khong co noi '%s'", s);
+		break;
+	case REPORT_P_NOT_YOUR_PLACE:
+		snprintf(buf, len, "ban chi bao cao cho %s", *h ? h : "noi cua minh");
+		break;
+	case REPORT_P_PLACE_INVALID:
+		snprintf(buf, len, "%s khong co vao ngay do", s);
+		break;
+	case REPORT_P_TOO_LONG:
+		snprintf(buf, len, "tin qua dai");
+		break;
+	case REPORT_P_NO_REF:
+		snprintf(buf, len, "thieu ma bao cao (4 ky tu)");
+		break;
+	case REPORT_P_BAD_REF:
+		snprintf(buf, len, "ma '%s' sai (4 ky tu)", s);
+		break;
+	case REPORT_P_NO_NAME:
+		snprintf(buf, len, "thieu ho ten");
+		break;
+	case REPORT_P_BAD_PHONE:
+		snprintf(buf, len, "so dien thoai '%s' sai", s);
+		break;
+	}
+}
+
+static void sample_form(const struct report *r, const struct catalog *c, bool staff, char *buf, size_t len)
+{
+	const char *place = staff ? catalog_settings(c)->example_place : "";
+	const struct catalog_project *p = r->project;
+	if (!p)
+		p = catalog_project_find(c, "DA4.1");
+	if (!p)
+		p = catalog_project_at(c, 0);
+	switch (r->form) {
+	case REPORT_FORM_RS:
+		snprintf(buf, len, "RS%s%s %s", *place ? " " : "", place, p ? p->example : "");
+		break;
+	case REPORT_FORM_SUA:
+		snprintf(buf, len, "SUA %s HV 26", r->ref[0] ? r->ref : "K7QD");
+		break;
+	case REPORT_FORM_HUY:
+		snprintf(buf, len, "HUY K7QD");
+		break;
+	case REPORT_FORM_DK:
+		snprintf(buf, len, "DK Vo Tranh Thon 3 Nguyen Van A");
+		break;
+	case REPORT_FORM_DUYET:
+		snprintf(buf, len, "DUYET 0912345678");
+		break;
+	case REPORT_FORM_HD:
+		snprintf(buf, len, "HD DA4.1");
+		break;
+	case REPORT_FORM_BC:
+		snprintf(buf, len, "BC %s%s%s %s", p ? p->code : "DA4.1", *place ? " " : "", place,
+			 p ? p->example : "");
+		break;
+	}
+}
+
+size_t reply_problems(const struct report *r, const struct report_problems *pr, const struct catalog *c,
+		      bool staff, const struct reply_style *st, char *out, size_t outlen)
+{
+	(void)st;	/* problem replies stay unaccented: they quote what was typed */
+	char sample[260];
+	sample_form(r, c, staff, sample, sizeof sample);
+	int total = pr->n + pr->dropped;
+	/* Try all problems with the sample, then fewer problems, then no sample. */
+	for (int with_sample = 1; with_sample >= 0; with_sample--) {
+		for (int shown = pr->n; shown >= 1; shown--) {
+			char body[600] = "";
+			for (int i = 0; i < shown; i++) {
+				char p[120];
+				problem_text(&pr->p[i], p, sizeof p);
+				size_t l = strlen(body);
+				if (total > 1)
+					snprintf(body + l, sizeof body - l, "%s%d) %s", i ? "; " : "", i + 1, p);
+				else
+					snprintf(body + l, sizeof body - l, "%s", p);
+			}
+			if (shown < total) {
+				size_t l = strlen(body);
+				snprintf(body + l, sizeof body - l, " (+%d loi)", total - shown);
+			}
+			if (with_sample)
+				snprintf(out, outlen, "Chua luu: %s. Mau: %s", body, sample);
+			else
+				snprintf(out, outlen, "Chua luu: %s.", body);
+			if (reply_fits_one(out))
+				return strlen(out);
+		}
+	}
+	shorten_to_fit(out);
+	return strlen(out);
+}
+
+/* ---- help ---- */
+
+static const struct {
+	const char *topic;	/* folded keyword */
+	const char *text;
+} help_topics[] = {
+	{ "sua", "SUA <ma> <chi tieu> <so>: sua bao cao da gui, vd SUA K7QD HV 26. Giu ban cu. "
+		 "Chi nguoi gui hoac can bo." },
+	{ "huy", "HUY <ma>: huy bao cao da gui, vd HUY K7QD. Chi nguoi gui hoac can bo." },
+	{ "dk", "DK <xa> <thon> <ho ten>: dang ky so nay, vd DK Vo Tranh Thon 3 Nguyen Van A. "
+		"Can bo duyet." },
+	{ "duyet", "DUYET <so dien thoai>: can bo duyet dang ky, vd DUYET 0912345678." },
+	{ "test", "TEST BC ...: bao cao tap huan, duoc luu nhung khong tinh vao tong so." },
+	{ "ngay", "Ngay: them NGAY 20/11 hoac HOM QUA; mac dinh la hom nay." },
+};
+
+size_t reply_help(const struct catalog *c, const char *topic, const struct reply_style *st, char *out,
+		  size_t outlen)
+{
+	(void)st;
+	const struct catalog_project *p = topic && *topic ? catalog_project_find(c, topic) : NULL;
+	if (p) {
+		char list[400] = "";
+		char tail[260];
+		if (p->review)
+			snprintf(tail, sizeof tail, " Vd: RS %s", p->example);
+		else
+			snprintf(tail, sizeof tail, " Vd: BC %s %s", p->code, p->example);
+		/* As many "CODE ten" entries as fit, then codes alone. */
+		for (int full = 1; full >= 0; full--) {
+			list[0] = 0;
+			for (int i = 0; i < p->nindicators; i++) {
+				const struct catalog_indicator *ind = p->indicators[i];
+				size_t l = strlen(list);
+				if (full)
+					snprintf(list + l, sizeof list - l, "%s%s %s%s", i ? ", " : "", ind->code,
+						 ind->name_ascii, ind->type == CATALOG_MONEY ? " (trieu d)" : "");
+				else
+					snprintf(list + l, sizeof list - l, "%s%s", i ? " " : "", ind->code);
+			}
+			snprintf(out, outlen, "%s: %s.%s", p->code, list, tail);
+			if (reply_fits_one(out))
+				return strlen(out);
+		}
+		shorten_to_fit(out);
+		return strlen(out);
+	}
+	for (size_t i = 0; topic && i < sizeof help_topics / sizeof help_topics[0]; i++)
+		if (!strcmp(topic, help_topics[i].topic)) {
+			snprintf(out, outlen, "%s", help_topics[i].text);
+			shorten_to_fit(out);
+			return strlen(out);
+		}
+	char codes[200] = "";
+	for (size_t i = 0; i < catalog_project_count(c); i++) {
+		const struct catalog_project *cp = catalog_project_at(c, i);
+		if (cp->review)
+			continue;
+		size_t l = strlen(codes);
+		snprintf(codes + l, sizeof codes - l, "%s%s", l ? " " : "", cp->code);
+	}
+	snprintf(out, outlen, "BC <du an> <chi tieu> <so>, vd BC DA4.1 LOP 1 HV 25 HN 10. Ra soat: RS HN+2 CN-1. "
+		 "SUA/HUY <ma>. Du an: %s. Chi tiet: HD DA4.1", codes);
+	shorten_to_fit(out);
+	return strlen(out);
+}
