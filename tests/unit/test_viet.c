@@ -2,6 +2,9 @@
  * literally, generated once with Python's unicodedata, not with utf8proc),
  * decomposed input, old and new tone placement, other scripts, invalid
  * UTF-8 and small buffers. */
+#include <stdlib.h>
+#include <utf8proc.h>
+
 #include "check.h"
 #include "sms/utf8.h"
 #include "sms/viet.h"
@@ -95,8 +98,49 @@ TEST(small_buffers)
 	CHECK_STR(out, "xy");
 }
 
+TEST(nfc_nfd_same_fold)
+{
+	/* Property: for random Vietnamese text, fold(NFC) == fold(NFD) ==
+	 * fold(NFKD), the result is pure ASCII, and folding is idempotent. */
+	unsigned seed = 1;
+	size_t nl = strlen(letters);
+	for (int iter = 0; iter < 300; iter++) {
+		char in[600];
+		size_t o = 0;
+		int n = (int)(rand_r(&seed) % 60);
+		for (int i = 0; i < n; i++) {
+			if (rand_r(&seed) % 3 == 0) {
+				in[o++] = (char)"abc xyz,.0189"[rand_r(&seed) % 13];
+				continue;
+			}
+			size_t at = (size_t)rand_r(&seed) % nl;
+			while (at && ((unsigned char)letters[at] & 0xC0) == 0x80)
+				at--;
+			uint32_t cp;
+			size_t k = utf8_decode(letters + at, nl - at, &cp);
+			memcpy(in + o, letters + at, k);
+			o += k;
+		}
+		in[o] = '\0';
+		utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)in);
+		utf8proc_uint8_t *nfd = utf8proc_NFD((const utf8proc_uint8_t *)in);
+		char a[600], b[600], c[600];
+		viet_fold((const char *)nfc, strlen((char *)nfc), a, sizeof a, 0);
+		viet_fold((const char *)nfd, strlen((char *)nfd), b, sizeof b, 0);
+		viet_fold(a, strlen(a), c, sizeof c, 0);
+		CHECKF(!strcmp(a, b), "NFC '%s' and NFD '%s' fold differently", a, b);
+		CHECKF(!strcmp(a, c), "fold is not idempotent: '%s' -> '%s'", a, c);
+		for (const char *p = a; *p; p++)
+			CHECKF((unsigned char)*p < 0x80 && *p != '?', "non-ASCII or '?' in '%s'", a);
+		CHECK(strlen((char *)nfd) >= strlen((char *)nfc));
+		free(nfc);
+		free(nfd);
+	}
+}
+
 int main(void)
 {
+	RUN(nfc_nfd_same_fold);
 	RUN(all_134_letters);
 	RUN(decomposed_and_tone_placement);
 	RUN(other_characters);
