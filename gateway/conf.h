@@ -115,6 +115,7 @@ struct conf_ctx {
 	conf_error_fn fn;
 	void *arg;
 	int nerr;
+	struct conf_errlist *errs;	/* conf_load() collects here to sort by line */
 };
 
 /* Reports "FILE:LINE: <setting path>: <message>" for setting st (NULL:
@@ -160,6 +161,10 @@ struct conf_key {
  * Returns the number of errors it added. */
 int conf_parse_group(struct conf_ctx *ctx, const config_setting_t *st, const char *where,
 		     const struct conf_key *keys, size_t nkeys, void *base);
+/* The same with unknown keys allowed (for a group whose other keys the
+ * caller reads itself). */
+int conf_parse_keys(struct conf_ctx *ctx, const config_setting_t *st, const char *where,
+		    const struct conf_key *keys, size_t nkeys, void *base, bool reject_unknown);
 /* Prints "name = value;" lines sorted by name, indented by `indent`
  * tabs. */
 void conf_print_group(FILE *f, int indent, const struct conf_key *keys, size_t nkeys,
@@ -183,6 +188,9 @@ struct conf_section {
 	void (*print)(const struct tinbao_conf *c, FILE *f);
 	void (*free)(struct tinbao_conf *c);
 };
+
+/* The table, in gateway/conf_sections.c, ended by a NULL name. */
+extern const struct conf_section conf_sections[];
 
 /* Pure helpers, also for sections with their own syntax. All return 0 or
  * -1 with what was expected in why. */

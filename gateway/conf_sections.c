@@ -1,0 +1,13 @@
+/* conf_sections.c: the table of top-level config sections parsed by their
+ * owners' files (see conf.h, struct conf_section, and
+ * docs/configuration.md, "Adding a section"). To add one: include your
+ * header and add one line above the NULL entry, e.g.
+ *     { "summary", conf_summary_parse, conf_summary_print, conf_summary_free },
+ * Keep the entries sorted by name. */
+#include <stddef.h>
+
+#include "conf.h"
+
+const struct conf_section conf_sections[] = {
+	{ NULL, NULL, NULL, NULL },
+};
