@@ -268,11 +268,12 @@ static void conf_parse_users(struct conf_ctx *ctx, const config_setting_t *st,
 		struct conf_user_raw r = { 0 };
 		int errs = conf_parse_group(ctx, e, where, conf_user_keys, NKEYS(conf_user_keys), &r);
 		if (errs == 0) {
-			bool ok = conf_fits(ctx, e, where, "name", r.name, sizeof c->users->name) &
-				  conf_fits(ctx, e, where, "commune", r.commune,
-					    sizeof c->users->commune) &
-				  conf_fits(ctx, e, where, "village", r.village,
-					    sizeof c->users->village);
+			/* Each check reports its own error: run them all. */
+			bool ok = conf_fits(ctx, e, where, "name", r.name, sizeof c->users->name);
+			if (!conf_fits(ctx, e, where, "commune", r.commune, sizeof c->users->commune))
+				ok = false;
+			if (!conf_fits(ctx, e, where, "village", r.village, sizeof c->users->village))
+				ok = false;
 			size_t cl = strlen(r.commune);
 			if (ok && r.role == 0 && !cl) {
 				conf_err(ctx, e, "%s: a collaborator needs a commune (catalog code)", where);
