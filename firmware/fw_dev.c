@@ -408,13 +408,15 @@ static json_t *fw_ctl_wait(struct fw_dev *d, json_t *req, bool final)
 	const char *until = json_string_value(json_object_get(req, "until"));
 	bool done;
 	if (!until)
-		return fw_err("wait: 'until' is registered, delivered, sim-empty or sms-ready");
+		return fw_err("wait: 'until' is registered, sms-ready, delivered, sim-empty or plugged");
 	if (!strcmp(until, "registered"))
 		done = d->at.reg == 1 || d->at.reg == 5;
 	else if (!strcmp(until, "sms-ready"))
 		done = fw_at_can_receive(&d->at);
 	else if (!strcmp(until, "delivered"))
 		done = !fw_net_inbound_count(d->net) && !d->at.cnma_pending;
+	else if (!strcmp(until, "plugged"))
+		done = d->link.up;
 	else if (!strcmp(until, "sim-empty"))
 		done = !fw_sim_used(d->sim, FW_MEM_SM) && !fw_sim_used(d->sim, FW_MEM_ME);
 	else

@@ -349,3 +349,30 @@ class AtPort:
         before = m.string[:m.start()]
         lines = [l.decode('utf-8', 'replace') for l in before.split(b'\r\n')]
         return [l for l in lines if l and not l.upper().startswith('AT') and l != '> ']
+
+
+def run_tests(namespace, argv=None):
+    """Runs every function named test_* in namespace (in definition order),
+    prints one line each and the closing "N passed, N failed"; returns the
+    exit status. A test name given on the command line runs alone."""
+    import sys
+    import traceback
+    argv = sys.argv[1:] if argv is None else argv
+    tests = [(k, v) for k, v in namespace.items() if k.startswith('test_') and callable(v)]
+    if argv:
+        tests = [(k, v) for k, v in tests if k in argv]
+    passed = failed = 0
+    for name, fn in tests:
+        t0 = time.monotonic()
+        try:
+            fn()
+        except Exception:
+            failed += 1
+            print('FAIL %s (%.1fs)' % (name, time.monotonic() - t0))
+            traceback.print_exc(file=sys.stdout)
+        else:
+            passed += 1
+            print('ok   %s (%.1fs)' % (name, time.monotonic() - t0))
+        sys.stdout.flush()
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
