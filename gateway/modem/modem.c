@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "loop.h"
@@ -518,7 +519,9 @@ static void modem_model_line(struct modem *m, const char *line, bool is_pdu)
 static void modem_init_done(struct modem *m, const struct at_response *fail)
 {
 	(void)fail;	/* every init step may fail: old modems lack AT+CMEE */
-	const struct modem_quirks *q = quirks_find(m->health.model);
+	/* A model named in the config wins over what the modem says. */
+	bool forced = m->conf.model[0] && strcasecmp(m->conf.model, "auto");
+	const struct modem_quirks *q = quirks_find(forced ? m->conf.model : m->health.model);
 	if (q != m->q) {
 		m->q = q;
 		log_info("modem: model \"%s\": using the %s profile", m->health.model, q->name);

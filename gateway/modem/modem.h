@@ -38,6 +38,7 @@ struct modem_conf {
 	int baud;
 	char pin[16];		/* "" when the SIM has none; never logged */
 	char storage[8];	/* "SM", "ME", "MT" */
+	char model[32];		/* "auto" / "": from AT+CGMM; else a quirks name */
 	int sweep_interval_s;	/* AT+CMGL=4 this often (notifications get lost) */
 	int health_interval_s;	/* signal, operator, registration, SIM use */
 	bool direct_delivery;	/* +CMT / +CDS acknowledged with AT+CNMA */

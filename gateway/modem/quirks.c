@@ -1,5 +1,6 @@
 /* quirks.c: the per-model quirk table. One entry per model family, each
- * value with the reason it is there. */
+ * value with the reason it is there. Matched case-insensitively against the
+ * AT+CGMM answer or the config's modem.model ("ec25", "sim800"). */
 #include "modem/quirks.h"
 
 #include <string.h>
@@ -74,7 +75,7 @@ const struct modem_quirks *quirks_find(const char *model)
 {
 	size_t n = sizeof quirks_table / sizeof quirks_table[0];
 	for (size_t i = 0; i + 1 < n; i++)
-		if (model && strstr(model, quirks_table[i].match))
+		if (model && strcasestr(model, quirks_table[i].match))
 			return &quirks_table[i];
 	return &quirks_table[n - 1];
 }
