@@ -405,17 +405,18 @@ size_t reply_help(const struct catalog *c, const char *topic, const struct reply
 			snprintf(tail, sizeof tail, " Vd: RS %s", p->example);
 		else
 			snprintf(tail, sizeof tail, " Vd: BC %s %s", p->code, p->example);
-		/* As many "CODE ten" entries as fit, then codes alone. */
-		for (int full = 1; full >= 0; full--) {
+		/* Names for as many indicators as fit ("HV hoc vien"), codes
+		 * alone for the rest. */
+		for (int named = p->nindicators; named >= 0; named--) {
 			list[0] = 0;
 			for (int i = 0; i < p->nindicators; i++) {
 				const struct catalog_indicator *ind = p->indicators[i];
 				size_t l = strlen(list);
-				if (full)
+				if (i < named)
 					snprintf(list + l, sizeof list - l, "%s%s %s%s", i ? ", " : "", ind->code,
 						 ind->name_ascii, ind->type == CATALOG_MONEY ? " (trieu d)" : "");
 				else
-					snprintf(list + l, sizeof list - l, "%s%s", i ? " " : "", ind->code);
+					snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", ind->code);
 			}
 			snprintf(out, outlen, "%s: %s.%s", p->code, list, tail);
 			if (reply_fits_one(out))
@@ -438,8 +439,8 @@ size_t reply_help(const struct catalog *c, const char *topic, const struct reply
 		size_t l = strlen(codes);
 		snprintf(codes + l, sizeof codes - l, "%s%s", l ? " " : "", cp->code);
 	}
-	snprintf(out, outlen, "BC <du an> <chi tieu> <so>, vd BC DA4.1 LOP 1 HV 25 HN 10. Ra soat: RS HN+2 CN-1. "
-		 "SUA/HUY <ma>. Du an: %s. Chi tiet: HD DA4.1", codes);
+	snprintf(out, outlen, "BC <du an> <chi tieu> <so>, vd BC DA4.1 HV 25 HN 10. RS HN+2 CN-1. "
+		 "SUA/HUY <ma>. Du an: %s. Xem: HD DA4.1", codes);
 	shorten_to_fit(out);
 	return strlen(out);
 }

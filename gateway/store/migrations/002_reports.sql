@@ -33,11 +33,13 @@ CREATE INDEX reports_ref ON reports(ref);
 CREATE INDEX reports_day ON reports(day, project);
 CREATE INDEX reports_place ON reports(commune, village, day);
 CREATE INDEX reports_resend ON reports(phone, text_key, received_at);
+CREATE INDEX report_values_indicator ON report_values(indicator);
 
 CREATE TABLE report_values (
 	report_id INTEGER NOT NULL REFERENCES reports(id),
 	indicator TEXT    NOT NULL,                     -- catalog code, "HV"
 	value     REAL    NOT NULL,                     -- count, or million VND; signed for reviews
+	pos       INTEGER NOT NULL DEFAULT 0,           -- order as typed, for read-backs
 	PRIMARY KEY (report_id, indicator)
 ) WITHOUT ROWID;
 
