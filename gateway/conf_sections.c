@@ -7,7 +7,10 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "conf_office.h"
 
 const struct conf_section conf_sections[] = {
+	{ "reminders", conf_office_reminders_parse, conf_office_reminders_print, conf_office_reminders_free },
+	{ "summary", conf_office_summary_parse, conf_office_summary_print, conf_office_summary_free },
 	{ NULL, NULL, NULL, NULL },
 };
