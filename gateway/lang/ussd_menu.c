@@ -138,7 +138,8 @@ static bool um_value(const char *in, enum catalog_value_type type, double *out)
 }
 
 /* Numbers as the SMS language reads them: whole numbers plain, decimals
- * with '.' and no trailing zeros ("2.5"). */
+ * with the Vietnamese decimal comma and no trailing zeros ("2,5"; a single
+ * comma is always decimal to report_parse_number, "1.500" would be 1500). */
 static void um_fmt_value(char *buf, size_t len, double v)
 {
 	double r = round(v);
@@ -152,6 +153,9 @@ static void um_fmt_value(char *buf, size_t len, double v)
 		*e-- = '\0';
 	if (*e == '.')
 		*e = '\0';
+	char *dot = strchr(buf, '.');
+	if (dot)
+		*dot = ',';
 }
 
 static int um_ind_index(const struct catalog_project *p, const struct catalog_indicator *ind)

@@ -5,7 +5,10 @@
 #include "check.h"
 
 #include "catalog.h"
+#include "lang/report_lex.h"
+#include "lang/report_parse.h"
 #include "lang/ussd_menu.h"
+#include "store/store_users.h"
 
 static struct catalog *cat;
 
@@ -83,7 +86,7 @@ static const struct {
 	/* a value entered twice: the last one counts */
 	{ "P*H*25*H*30*0*1", USSD_MENU_SUBMIT, USSD_MENU_DONE, false, "END", "BC DA4.1 HV 30" },
 	/* money with '#' as the decimal mark */
-	{ "P*K*2#5*0*1", USSD_MENU_SUBMIT, USSD_MENU_DONE, false, "END", "BC DA4.1 KP 2.5" },
+	{ "P*K*2#5*0*1", USSD_MENU_SUBMIT, USSD_MENU_DONE, false, "END", "BC DA4.1 KP 2,5" },
 	{ "P*K*30*0*1", USSD_MENU_SUBMIT, USSD_MENU_DONE, false, "END", "BC DA4.1 KP 30" },
 	{ "P*K*1#2345", USSD_MENU_CONTINUE, USSD_MENU_VALUE, true, "Sai: Nhap so, # la dau thap phan", NULL },
 	{ "P*K*#5", USSD_MENU_CONTINUE, USSD_MENU_VALUE, true, "Sai:", NULL },
@@ -235,6 +238,63 @@ TEST(test_bounds)
 	CHECK_STR(ussd_menu_outcome_name(USSD_MENU_SUBMIT), "submit");
 }
 
+TEST(test_reports_parse_as_sms)
+{
+	/* Whatever the menu submits, the SMS language reads back as the same
+	 * project and values: the menu is just another way to type it. */
+	if (!cat)
+		return;
+	static const char *const walks[] = {
+		"P*H*25*N*10*0*1", "P*K*2#5*0*1", "P*K*1#234*H*3*0*1", "P*K*12#05*0*1",
+		"P*1*2*H*500*0*1", "D*16*1000*0*1",
+	};
+	struct user u;
+	memset(&u, 0, sizeof u);
+	snprintf(u.phone, sizeof u.phone, "+84912345678");
+	u.role = ROLE_COLLABORATOR;
+	u.active = true;
+	const struct catalog_village *v = catalog_village_at(cat, catalog_village_count(cat) - 1);
+	snprintf(u.commune, sizeof u.commune, "%s", v->commune->code);
+	snprintf(u.village, sizeof u.village, "%.63s", v->code);
+	for (size_t i = 0; i < sizeof walks / sizeof walks[0]; i++) {
+		char text[128];
+		const char *w = walks[i];
+		char tmp[128];
+		if (w[0] == 'D') {	/* DA2 walk: the money indicator sits on page 2 */
+			snprintf(tmp, sizeof tmp, "%d*99*%d%s", project_no("DA2"), ind_no("DA2", "KP"), w + 4);
+			w = tmp;
+		}
+		subst(w, text, sizeof text);
+		struct ussd_menu_result r;
+		CHECKF(ussd_menu_step(cat, NULL, text, &r) == USSD_MENU_SUBMIT, "'%s': %s", text, r.screen);
+		static struct report_tokens tok;
+		report_lex(r.report, strlen(r.report), &tok);
+		struct report_env env = { cat, &u, 1764000000, 7 * 3600, 60 };
+		static struct report rep;
+		struct report_problems pr;
+		memset(&pr, 0, sizeof pr);
+		int n = report_parse(&tok, 1, REPORT_FORM_BC, &env, &rep, &pr);
+		CHECKF(n == 0, "'%s' -> '%s': %d problems (first %d '%s')", text, r.report, n,
+		       pr.n ? (int)pr.p[0].code : -1, pr.n ? pr.p[0].subject : "");
+		if (n)
+			continue;
+		char back[256] = "BC ";
+		strcat(back, rep.project->code);
+		for (int k = 0; k < rep.nvalues; k++) {
+			char val[64];
+			snprintf(val, sizeof val, " %s %g", rep.values[k].ind->code, rep.values[k].value);
+			strcat(back, val);
+		}
+		/* Same figures: compare with the menu's text, commas read as points. */
+		char want[256];
+		snprintf(want, sizeof want, "%s", r.report);
+		for (char *c = want; *c; c++)
+			if (*c == ',')
+				*c = '.';
+		CHECKF(strcmp(back, want) == 0, "'%s': menu '%s', SMS parser '%s'", text, r.report, back);
+	}
+}
+
 int main(void)
 {
 	load();
@@ -242,6 +302,7 @@ int main(void)
 	RUN(test_paging);
 	RUN(test_project_list_from_config);
 	RUN(test_bounds);
+	RUN(test_reports_parse_as_sms);
 	catalog_free(cat);
 	return check_done();
 }
