@@ -377,7 +377,8 @@ static int match_village(const struct catalog *c, const struct catalog_commune *
 {
 	int maxn = nw < 5 ? nw : 5;
 	for (int pass = 0; pass < 2; pass++) {
-		for (int n = maxn; n >= 1; n--) {
+		for (int step = 0; step < maxn; step++) {
+			int n = pass == 0 ? maxn - step : step + 1;
 			char raw[CATALOG_NAME_MAX], key[CATALOG_NAME_MAX];
 			concat_words(w, n, raw, sizeof raw);
 			village_key_norm(raw, key, sizeof key);
@@ -434,31 +435,40 @@ int catalog_match_place(const struct catalog *c, const char *const *w, int nw,
 			struct catalog_place_match *m)
 {
 	memset(m, 0, sizeof *m);
-	int i = 0;
+	int skip = 0;
 	if (nw > 0 && (is_word(w[0], "xa") || is_word(w[0], "tt") || is_word(w[0], "thitran") ||
 		       is_word(w[0], "phuong")))
-		i = 1;
+		skip = 1;
 	else if (nw > 1 && is_word(w[0], "thi") && is_word(w[1], "tran"))
-		i = 2;
+		skip = 2;
 	const struct catalog_commune *named = NULL;
-	int used = 0;
-	int maxn = nw - i < 5 ? nw - i : 5;
+	int used = 0, i = skip;
+	/* Exact names first, longest first; then one typo, shortest first so
+	 * that a near match never swallows the next word ("vo tran hv"). The
+	 * kind word is tried as part of the name too ("Phuong Vien"). */
 	for (int pass = 0; pass < 2 && !named; pass++) {
-		for (int n = maxn; n >= 1; n--) {
-			char key[CATALOG_NAME_MAX];
-			concat_words(w + i, n, key, sizeof key);
-			int count = 0;
-			const struct catalog_commune *com = commune_for_key(c, key, day, pass == 1, &count);
-			if (!com && count > 1) {
-				m->ambiguous = true;
-				return 0;
+		for (int off = 0; off <= skip && !named; off += skip ? skip : 1) {
+			int maxn = nw - off < 5 ? nw - off : 5;
+			for (int step = 0; step < maxn; step++) {
+				int n = pass == 0 ? maxn - step : step + 1;
+				char key[CATALOG_NAME_MAX];
+				concat_words(w + off, n, key, sizeof key);
+				int count = 0;
+				const struct catalog_commune *com =
+					commune_for_key(c, key, day, pass == 1, &count);
+				if (!com && count > 1) {
+					m->ambiguous = true;
+					return 0;
+				}
+				if (com) {
+					named = com;
+					used = off + n;
+					m->fuzzy = pass == 1;
+					break;
+				}
 			}
-			if (com) {
-				named = com;
-				used = i + n;
-				m->fuzzy = pass == 1;
+			if (!skip)
 				break;
-			}
 		}
 	}
 	if (!named) {

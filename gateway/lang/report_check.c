@@ -94,7 +94,12 @@ int report_check(struct report *r, const struct report_env *env, struct report_p
 
 	const struct user *u = env->sender;
 	bool staff = u && (u->role == ROLE_STAFF || u->role == ROLE_ADMIN);
+	bool place_reported = false;
+	for (int i = 0; i < pr->n; i++)
+		place_reported |= pr->p[i].code == REPORT_P_UNKNOWN_PLACE;
 	if (!r->place_named) {
+		if (place_reported)
+			return pr->n + pr->dropped - before;
 		if (staff || !u) {
 			report_problem_add(pr, REPORT_P_NO_PLACE, "", catalog_settings(c)->example_place);
 		} else {

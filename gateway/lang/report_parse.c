@@ -556,9 +556,16 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 			i++;
 			continue;
 		}
+		/* A commune named exactly wins over an indicator that shares a
+		 * word with it ("Dai Pham" is not DAI, "Hien Luong" not tien). */
+		struct catalog_place_match m;
+		const struct catalog_commune *within =
+			word_in(t, i, village_words) ? (out->commune ? out->commune : sender_commune) : NULL;
+		int found = catalog_match_place(c, words + i, t->n - i, within, out->day, &m);
+		bool exact_commune = found && m.words_used > 0 && !m.fuzzy && !within && !out->place_named;
 		const struct catalog_indicator *ind = NULL;
 		bool fuzzy = false;
-		int k = match_indicator(c, t, i, out->project, &ind, &fuzzy);
+		int k = exact_commune ? 0 : match_indicator(c, t, i, out->project, &ind, &fuzzy);
 		if (k > 0) {
 			i += k;
 			int sign = 0;
@@ -611,10 +618,6 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 		}
 		/* A place: "xa Vo Tranh thon 3", "Vo Tranh", or "thon 3" alone. */
 		bool place_word = word_in(t, i, commune_words) || word_in(t, i, village_words);
-		struct catalog_place_match m;
-		int found = catalog_match_place(c, words + i, t->n - i,
-						word_in(t, i, village_words) ? (out->commune ? out->commune : sender_commune) : NULL,
-						out->day, &m);
 		if (found && m.words_used > 0 && !out->place_named) {
 			out->commune = m.commune;
 			out->village = m.village;

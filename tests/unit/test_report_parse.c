@@ -103,8 +103,9 @@ static void run_case(const char *file, int line, const char *sender, const char 
 		int n = report_parse(&t, start + used, (enum report_form)form, &env, &r, &pr);
 		if (test_prefix)
 			r.training = true;
-		if (n == 0 && (r.form == REPORT_FORM_BC || r.form == REPORT_FORM_RS))
-			n = report_check(&r, &env, &pr);
+		/* Checks run even when parsing found problems: all are named. */
+		if (r.form == REPORT_FORM_BC || r.form == REPORT_FORM_RS)
+			n += report_check(&r, &env, &pr);
 		/* The property the fuzzer holds too: a result or problems. */
 		CHECKF((n == 0) == (pr.n == 0), "%s:%d: n=%d but %d problems", file, line, n, pr.n);
 		if (n == 0) {
