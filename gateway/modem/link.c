@@ -24,6 +24,7 @@ struct link {
 	int fd;
 	struct sp_port *sp;	/* LINK_SERIAL / LINK_USB */
 	bool connecting;
+	bool locked;		/* we hold flock + TIOCEXCL */
 	char path[PATH_MAX];
 };
 
@@ -144,7 +145,7 @@ int link_find_usb(int vid, int pid, int iface, char *path, size_t pathlen, char 
 
 /* flock keeps a second tinbaod (or anything that plays fair) out; TIOCEXCL
  * stops even root's plain open() of the tty from succeeding. */
-static int link_lock(int fd, const char *path, char *why, size_t whylen)
+static int link_lock(struct link *l, int fd, const char *path, char *why, size_t whylen)
 {
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		snprintf(why, whylen, "%s is in use by another program (lock held)", path);
@@ -154,6 +155,7 @@ static int link_lock(int fd, const char *path, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: cannot take exclusive use: %s", path, strerror(errno));
 		return -1;
 	}
+	l->locked = true;
 	return 0;
 }
 
@@ -178,7 +180,7 @@ static int link_open_pty(struct link *l, int baud, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: %s", l->path, strerror(errno));
 		return -1;
 	}
-	if (link_lock(l->fd, l->path, why, whylen) < 0)
+	if (link_lock(l, l->fd, l->path, why, whylen) < 0)
 		return -1;
 	struct termios tio;
 	if (tcgetattr(l->fd, &tio) < 0) {
@@ -229,7 +231,7 @@ static int link_open_serial(struct link *l, int baud, char *why, size_t whylen)
 		link_sp_why("no handle for", real, why, whylen);
 		return -1;
 	}
-	if (link_lock(l->fd, real, why, whylen) < 0) {
+	if (link_lock(l, l->fd, real, why, whylen) < 0) {
 		l->fd = -1;	/* owned by sp; closed by sp_close */
 		return -1;
 	}
@@ -337,6 +339,9 @@ void link_close(struct link *l)
 {
 	if (!l)
 		return;
+	/* TIOCEXCL outlives us on some kernels: give the port back. */
+	if (l->locked)
+		ioctl(l->fd, TIOCNXCL);
 	if (l->sp) {
 		sp_close(l->sp);	/* closes the fd it owns (no-op if not open) */
 		sp_free_port(l->sp);
