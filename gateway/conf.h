@@ -137,8 +137,9 @@ enum conf_type {
 	CONF_PHONE,	/* char *, normalised to E.164 with ctx->country */
 };
 
-/* One key of a group. Defaults are written as they would be in the file
- * (def "10m", "115200", "true", "mon", "[]"), parsed by the same code; a
+/* One key of a group. Defaults are written as the value would be in the
+ * file, quotes optional for strings (def "10m" or "\"10m\"", "115200",
+ * "true", "mon"; lists default to empty), parsed by the same code; a
  * NULL def leaves the field zero / NULL. min/max: ranges for INT and
  * DURATION (seconds) and DOUBLE, ignored when both are 0. */
 struct conf_key {

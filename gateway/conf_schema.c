@@ -305,9 +305,15 @@ static struct conf_val conf_val_of(const config_setting_t *st)
 }
 
 /* A default, spelled as in the file, as the setting kind it stands for. */
-static struct conf_val conf_val_of_default(const struct conf_key *k)
+static struct conf_val conf_val_of_default(const struct conf_key *k, char *q, size_t qlen)
 {
 	struct conf_val v = { .kind = V_STR, .s = k->def };
+	/* A string default may be written with its quotes, as in the file. */
+	size_t n = strlen(k->def);
+	if (n >= 2 && k->def[0] == '"' && k->def[n - 1] == '"') {
+		snprintf(q, qlen, "%.*s", (int)(n - 2), k->def + 1);
+		v.s = q;
+	}
 	switch (k->type) {
 	case CONF_INT:
 		v.kind = V_INT;
@@ -367,7 +373,7 @@ static bool conf_range_on(const struct conf_key *k)
 static int conf_assign(struct conf_ctx *ctx, const struct conf_key *k, const struct conf_val *v,
 		       void *field, char *why, size_t whylen)
 {
-	char buf[256], b1[32], b2[32];
+	char buf[256], b1[24], b2[24], b3[24];
 	bool type_ok;
 	switch (k->type) {
 	case CONF_INT: type_ok = v->kind == V_INT; break;
@@ -447,8 +453,8 @@ static int conf_assign(struct conf_ctx *ctx, const struct conf_key *k, const str
 		if (conf_range_on(k) && (secs < k->min || secs > k->max)) {
 			conf_format_duration(k->min, b1, sizeof b1);
 			conf_format_duration(k->max, b2, sizeof b2);
-			conf_format_duration(secs, buf, sizeof buf);
-			snprintf(why, whylen, "%s is out of range, expected %s to %s", buf, b1, b2);
+			conf_format_duration(secs, b3, sizeof b3);
+			snprintf(why, whylen, "%s is out of range, expected %s to %s", b3, b1, b2);
 			return -1;
 		}
 		*(int64_t *)field = secs;
@@ -587,7 +593,8 @@ int conf_parse_keys(struct conf_ctx *ctx, const config_setting_t *st, const char
 			}
 			if (!k->def)
 				continue;
-			struct conf_val dv = conf_val_of_default(k);
+			char q[256];
+			struct conf_val dv = conf_val_of_default(k, q, sizeof q);
 			if (conf_assign(ctx, k, &dv, field, why, sizeof why) < 0)
 				conf_err(ctx, st, "%s: bad built-in default: %s", path, why);
 			continue;

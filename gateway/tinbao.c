@@ -1,6 +1,7 @@
 /* tinbao.c: the admin command. Only the subcommand table lives here; each
  * subcommand is in gateway/cli/cli_<name>.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -13,6 +14,11 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "pdu", cli_pdu, "pdu decode HEX | pdu encode --to NUMBER TEXT" },
+	{ "status", cli_status, "status [--json]" },
+	{ "inbox", cli_inbox, "inbox [--json] [--limit N]" },
+	{ "outbox", cli_outbox, "outbox [--json] [--limit N]" },
+	{ "send", cli_send, "send NUMBER TEXT" },
+	{ "user", cli_user, "user add --phone P --role collaborator|staff|official|admin --name N [--commune C] [--village V] | user list [--json] | user disable|enable P" },
 	{ NULL, NULL, NULL },
 };
 
@@ -26,6 +32,13 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* `tinbao -c FILE COMMAND ...`: subcommands read the path from
+	 * $TINBAO_CONF (cli_common.c), so it may come before the command. */
+	if (argc >= 3 && (!strcmp(argv[1], "-c") || !strcmp(argv[1], "--config"))) {
+		setenv("TINBAO_CONF", argv[2], 1);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))

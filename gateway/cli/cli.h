@@ -5,5 +5,10 @@
 #define TINBAO_CLI_H
 
 int cli_pdu(int argc, char **argv);
+int cli_status(int argc, char **argv);
+int cli_inbox(int argc, char **argv);
+int cli_outbox(int argc, char **argv);
+int cli_send(int argc, char **argv);
+int cli_user(int argc, char **argv);
 
 #endif

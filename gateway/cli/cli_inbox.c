@@ -1,0 +1,78 @@
+/* cli_inbox.c: `tinbao inbox [--json] [--limit N]`: assembled inbound
+ * messages, newest first (JSON: one object a line). Read-only. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cli_common.h"
+#include "store/store.h"
+#include "store/store_inbox.h"
+
+static int inbox_print(const struct inbox_message *m, void *arg)
+{
+	bool json = *(const bool *)arg;
+	if (json) {
+		json_t *j = json_object();
+		json_object_set_new(j, "id", json_integer(m->id));
+		json_object_set_new(j, "from", json_string(m->sender));
+		json_object_set_new(j, "text", json_string(m->text));
+		json_object_set_new(j, "sent_at", cli_json_time(m->sent_at));
+		json_object_set_new(j, "received_at", cli_json_time(m->received_at));
+		json_object_set_new(j, "parts", json_integer(m->parts));
+		json_object_set_new(j, "parts_total", json_integer(m->parts_total));
+		json_object_set_new(j, "incomplete", json_boolean(m->incomplete));
+		json_object_set_new(j, "handled_at", cli_json_time(m->handled_at));
+		cli_json_line(j);
+		return 0;
+	}
+	char t[40];
+	cli_time(m->received_at, t, sizeof t);
+	printf("#%-6lld %s %-14s", (long long)m->id, t, m->sender);
+	if (m->parts_total > 1)
+		printf(" [%d/%d parts%s]", m->parts, m->parts_total, m->incomplete ? ", incomplete" : "");
+	if (!m->handled_at)
+		printf(" [not dispatched yet]");
+	/* One line per message: newlines inside the text are shown as " / ". */
+	fputs("\n        ", stdout);
+	for (const char *p = m->text; *p; p++) {
+		if (*p == '\n')
+			fputs(" / ", stdout);
+		else if (*p != '\r')
+			fputc(*p, stdout);
+	}
+	fputc('\n', stdout);
+	return 0;
+}
+
+int cli_inbox(int argc, char **argv)
+{
+	const char *conf_path = NULL;
+	argc = cli_take_conf(argc, argv, &conf_path);
+	if (argc < 0)
+		return 2;
+	bool json = false;
+	int limit = 50;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int r;
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if ((r = cli_opt(argc, argv, &i, "--limit", &v)) != 0) {
+			if (r < 0 || (limit = cli_parse_count(v)) < 0) {
+				fprintf(stderr, "tinbao inbox: --limit takes a number (0: all)\n");
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "usage: tinbao inbox [--json] [--limit N] [-c FILE]\n");
+			return 2;
+		}
+	}
+	struct cli_env e;
+	if (cli_open(&e, conf_path, false))
+		return 1;
+	int rc = store_inbox_each(e.store, limit, inbox_print, &json);
+	if (rc < 0)
+		fprintf(stderr, "tinbao inbox: %s\n", store_errmsg(e.store));
+	cli_close(&e);
+	return rc < 0 ? 1 : 0;
+}
