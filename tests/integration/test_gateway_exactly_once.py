@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""test_gateway_exactly_once.py: issue 5's first acceptance test.
+
+Messages wait on the SIM before tinbaod starts (scale(100), 500 in make
+torture) and as many arrive live while it runs; some are multipart with their
+parts delivered out of order, some are delivered twice by the network. Each
+must be stored exactly once, handled once and answered once: one reply row
+per message in the outbox, and the network sees each reply once. The SIM is
+left empty.
+"""
+import collections
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from modemctl import Modem  # noqa: E402
+from gwctl import Gateway, Checks, scale, phone, e164, collaborators  # noqa: E402
+
+NSENDERS = 25
+
+
+def message(k):
+    """(sender index, text, parts order or None, duplicated?) for message k."""
+    who = k % NSENDERS
+    if k % 10 == 3:
+        # Long enough for two or three parts; the note makes it unique.
+        text = ('BC DA4.1 LOP 1 HV %d HN 2 CN 1 ghi chu: lop nghe may cong nghiep tai nha van hoa '
+                'thon, hoc vien la lao dong cua ho ngheo va can ngheo trong xa, so %d ket thuc '
+                'ngay cuoi thang' % (20 + k % 50, k))
+        order = [2, 1] if k % 20 == 3 else None
+        if len(text) > 306:
+            order = [3, 1, 2]
+    else:
+        text = 'BC DA4.1 HV %d so %d' % (10 + k % 60, k)
+        order = None
+    return who, text, order, k % 7 == 5
+
+
+def deliver(m, k):
+    who, text, order, dup = message(k)
+    parts = m.sms(phone(who), text, order=order, duplicate=dup)
+    return parts
+
+
+def settle(gw, n, timeout):
+    def done():
+        msgs = gw.q1('SELECT count(*) FROM messages')
+        open_ = gw.q1('SELECT count(*) FROM messages WHERE handled_at IS NULL')
+        pending = gw.q1("SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')")
+        return msgs >= n and open_ == 0 and pending == 0
+    gw.wait(done, timeout, '%d messages stored, handled and answered' % n)
+
+
+def check_exactly_once(c, gw, m, expected, label):
+    rows = gw.q('SELECT id, sender, text, incomplete, handled_at FROM messages')
+    c.eq(len(rows), len(expected), '%s: messages stored' % label)
+    got = collections.Counter((r[1], r[2]) for r in rows)
+    dups = [k for k, v in got.items() if v > 1]
+    c.eq(dups, [], '%s: messages stored twice' % label)
+    missing = [k for k in expected if k not in got]
+    c.eq(missing[:5], [], '%s: messages lost (first five)' % label)
+    c.eq(sum(1 for r in rows if r[3]), 0, '%s: messages marked incomplete' % label)
+    c.eq(sum(1 for r in rows if r[4] is None), 0, '%s: messages not handled' % label)
+    # Answered once: every message has its reply, queued once.
+    per = dict(gw.q('SELECT origin_msg_id, count(*) FROM outbox WHERE origin_msg_id > 0 '
+                    'GROUP BY origin_msg_id'))
+    c.eq([r[0] for r in rows if r[0] not in per][:5], [], '%s: messages without a reply' % label)
+    c.eq([i for i, n in per.items() if n != 1][:5], [], '%s: messages with several replies' % label)
+    states = dict(gw.q('SELECT state, count(*) FROM outbox GROUP BY state'))
+    c.eq(states.get('failed', 0), 0, '%s: replies failed' % label)
+    # The network saw each reply once.
+    sent = m.sent(wait=0)
+    net = collections.Counter((s['to'], s['text']) for s in sent)
+    db = collections.Counter(gw.q("SELECT recipient, text FROM outbox WHERE state IN ('sent', 'delivered')"))
+    c.eq(sum(net.values()), sum(db.values()), '%s: replies on the network vs sent in the outbox' % label)
+    c.eq([k for k, v in net.items() if v > db.get(k, 0)][:3], [],
+         '%s: replies the network saw more often than queued' % label)
+
+
+def sim_backlog_and_live(c):
+    n_sim, n_live = scale(100), scale(100)
+    # A SIM holds at most 255 messages: beyond that the network keeps the
+    # rest queued until the gateway frees slots (a full SIM, as in life).
+    with Modem(slots=255) as m:
+        expected = set()
+        for k in range(n_sim):
+            deliver(m, k)
+            who, text, _, _ = message(k)
+            expected.add((e164(who), text))
+        def sim_settled():
+            st = m.status()
+            sm = st['storage']['SM']
+            return (st['network_queue'] == 0 and st['pending_parts'] == 0) or sm['used'] == sm['total']
+        end = time.monotonic() + 30
+        while not sim_settled() and time.monotonic() < end:
+            time.sleep(0.05)
+        st = m.status()
+        print('before start: %d on the SIM, %d queued in the network'
+              % (st['storage']['SM']['used'], st['network_queue']))
+        c.check(st['storage']['SM']['used'] > 0, 'messages wait on the SIM at start')
+        gw = Gateway(m, users=collaborators(NSENDERS))
+        gw.start()
+        t0 = time.monotonic()
+        for k in range(n_sim, n_sim + n_live):
+            deliver(m, k)
+            who, text, _, _ = message(k)
+            expected.add((e164(who), text))
+        settle(gw, len(expected), 60 + (n_sim + n_live) // 5)
+        dt = time.monotonic() - t0
+        m.wait('sim-empty', timeout=30)
+        print('%d messages (%d on the SIM at start) stored and answered in %.1fs'
+              % (len(expected), n_sim, dt))
+        check_exactly_once(c, gw, m, expected, 'backlog+live')
+        parts = gw.q1('SELECT count(*) FROM inbox_parts')
+        c.check(parts >= len(expected), 'inbox_parts holds every part (%d)' % parts)
+        c.eq(gw.stop(), 0, 'tinbaod exit status after SIGTERM')
+        c.check('exiting' in gw.log(), 'SIGTERM finished the exchange and exited')
+        # A restart finds nothing new to do: nothing stored or answered twice.
+        before = len(m.sent(wait=0, keep=True))
+        gw.start()
+        time.sleep(1.0)
+        c.eq(gw.q1('SELECT count(*) FROM messages'), len(expected), 'messages after a restart')
+        c.eq(len(m.sent(wait=0, keep=True)), before, 'replies sent after a restart')
+        c.eq(gw.stop(), 0, 'second exit status')
+
+
+def alnum_and_short_codes_never_answered(c):
+    with Modem() as m:
+        gw = Gateway(m, users=collaborators(2))
+        gw.start()
+        m.sms('VIETTEL', 'Quy khach duoc tang 10000d vao tai khoan', alnum=True)
+        m.sms('1414', 'Ban co 1 tin nhan thoai moi')
+        m.sms(phone(0), 'BC DA4.1 HV 12')
+        settle(gw, 3, 30)
+        sent = m.sent(wait=3, count=1)
+        time.sleep(1.0)
+        sent += m.sent(wait=0)
+        c.eq(sorted(s['to'] for s in sent), [e164(0)], 'only the subscriber got an answer')
+        kinds = dict(gw.q('SELECT sender, sender_kind FROM messages'))
+        c.eq(len(kinds), 3, 'all three stored')
+        c.eq(gw.stop(), 0, 'exit status')
+
+
+def main():
+    c = Checks()
+    c.run(sim_backlog_and_live)
+    c.run(alnum_and_short_codes_never_answered)
+    return c.done()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
