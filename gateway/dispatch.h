@@ -31,6 +31,46 @@ struct dispatch_env {
 	int64_t now;		/* unix seconds; tests fix it */
 };
 
+/* ---- the command table (dispatch.c) ----
+ * A message's first word (after an optional TEST) picks the command: exact
+ * spellings first, one typo away when unique. To add a command, write a
+ * handler and add one line to the table in dispatch.c. */
+struct user;
+struct report_tokens;
+struct dispatch_command;
+
+/* Who may use a command: bits of 1u << enum user_role, plus these two for
+ * numbers without an active account. */
+#define DISPATCH_STRANGER (1u << 8)	/* no account */
+#define DISPATCH_PENDING (1u << 9)	/* registered, waiting for approval (or disabled) */
+#define DISPATCH_ROLE(r) (1u << (r))
+
+struct dispatch_ctx {
+	const struct dispatch_env *env;
+	const struct inbound_msg *msg;
+	const struct user *sender;	/* NULL for strangers */
+	const struct dispatch_command *command;	/* the table entry that matched */
+	const struct report_tokens *tokens;
+	int start;			/* first token after the keyword */
+	bool training;			/* TEST prefix or the user's training flag */
+	int tz_offset;			/* seconds east of UTC (config timezone) */
+	char reply[400];		/* the answer to queue ("" = none), one SMS */
+};
+
+/* Returns 0, or negative on a store error (the message is retried). */
+typedef int (*dispatch_handler)(struct dispatch_ctx *ctx);
+
+struct dispatch_command {
+	const char *name;	/* "BC", shown in replies */
+	const char *forms;	/* folded spellings: "bc|baocao|bao cao" */
+	dispatch_handler handler;
+	unsigned roles;		/* DISPATCH_ROLE(ROLE_STAFF) | ... */
+};
+
+/* Queues ctx->reply-like text to another number, keyed to this message
+ * (slot must be unique per message). Returns the outbox id or negative. */
+int64_t dispatch_notify(struct dispatch_ctx *ctx, const char *to, const char *text, const char *slot);
+
 /* Returns 0, or negative on a store error (the caller rolls back and the
  * message is handled again later). Bad text is never an error: it gets a
  * hint. */
