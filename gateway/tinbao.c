@@ -19,6 +19,8 @@ static const struct subcommand subcommands[] = {
 	{ "outbox", cli_outbox, "outbox [--json] [--limit N]" },
 	{ "send", cli_send, "send NUMBER TEXT" },
 	{ "user", cli_user, "user add --phone P --role collaborator|staff|official|admin --name N [--commune C] [--village V] | user list [--json] | user disable|enable P" },
+	{ "households", cli_households, "households import FILE.csv | list | coverage | show CODE | status CODE S | reach CODE PROJECT" },
+	{ "places", cli_places, "places [--json] [--on DATE]" },
 	{ NULL, NULL, NULL },
 };
 

@@ -11,4 +11,9 @@ int cli_outbox(int argc, char **argv);
 int cli_send(int argc, char **argv);
 int cli_user(int argc, char **argv);
 
+int cli_households(int argc, char **argv);
+int cli_places(int argc, char **argv);
+int cli_summary(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_report(int argc, char **argv);
 #endif

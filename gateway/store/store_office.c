@@ -274,3 +274,18 @@ int store_office_reports_each(struct store *s, const struct office_filter *f,
 	sqlite3_reset(q);
 	return ret;
 }
+
+int store_office_failed_between(struct store *s, int64_t from, int64_t to)
+{
+	static const char sql[] = "SELECT count(*) FROM outbox WHERE state = 'failed' "
+				  "AND created_at >= ?1 AND created_at < ?2";
+	sqlite3_stmt *q = store_prepare(s, sql);
+	if (!q)
+		return STORE_E_DB;
+	sqlite3_bind_int64(q, 1, from);
+	sqlite3_bind_int64(q, 2, to);
+	int rc = sqlite3_step(q);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : STORE_E_DB;
+	sqlite3_reset(q);
+	return n;
+}

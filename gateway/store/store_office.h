@@ -69,6 +69,9 @@ struct office_report_row {
 	char values[256];
 	char phone[24];
 };
+/* Outbox rows created in [from, to) (unix seconds) that failed. */
+int store_office_failed_between(struct store *s, int64_t from, int64_t to);
+
 int store_office_reports_each(struct store *s, const struct office_filter *f,
 			      int (*fn)(const struct office_report_row *r, void *arg), void *arg);
 
