@@ -60,6 +60,8 @@ TEST(test_open_migrates_and_reopens)
 	fresh_db();
 	struct store *s = open_rw();
 	CHECK(s != NULL);
+	if (!s)
+		return;
 	CHECK(store_schema_latest() >= 1);
 	CHECK_INT(store_schema_version(s), store_schema_latest());
 	CHECK_INT(count_rows(s, "messages"), 0);
@@ -90,6 +92,8 @@ TEST(test_open_migrates_and_reopens)
 	/* Read-only open sees the data and refuses writes. */
 	char why[256];
 	CHECK_INT(store_open(&s, dbpath, true, why, sizeof why), 0);
+	if (!s)
+		return;
 	CHECK(store_readonly(s));
 	CHECK_INT(count_rows(s, "outbox"), 1);
 	CHECK(store_outbox_queue(s, "+84912345678", "x", 0, "t2", 100) < 0);
