@@ -1,6 +1,8 @@
 /* cli_common.c: option handling, configuration and database opening, time
  * formatting and JSON output shared by the admin subcommands. */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,24 +138,69 @@ int cli_parse_count(const char *s)
 	return *end || v < 0 || v > 1000000000 ? -1 : (int)v;
 }
 
-bool cli_poke_daemon(struct store *s)
+static bool cli_is_tinbaod(long pid)
 {
-	char v[32], comm[64] = "", path[64];
-	if (store_health_get(s, "pid", v, sizeof v, NULL, NULL) != 1)
-		return false;
-	long pid = strtol(v, NULL, 10);
-	if (pid <= 1)
-		return false;
-	/* The pid may have been reused since: only signal a tinbaod. */
+	char path[64], comm[64] = "";
 	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
 	FILE *f = fopen(path, "r");
-	if (f) {
-		if (!fgets(comm, sizeof comm, f))
-			comm[0] = 0;
-		fclose(f);
-	}
-	comm[strcspn(comm, "\n")] = 0;
-	if (strcmp(comm, "tinbaod") != 0)
+	if (!f)
 		return false;
-	return kill((pid_t)pid, SIGUSR1) == 0;
+	if (!fgets(comm, sizeof comm, f))
+		comm[0] = 0;
+	fclose(f);
+	comm[strcspn(comm, "\n")] = 0;
+	return !strcmp(comm, "tinbaod");
+}
+
+/* Does process pid hold the file `db` open? (Same user or root only.) */
+static bool cli_has_open(long pid, const char *db)
+{
+	char dir[64];
+	snprintf(dir, sizeof dir, "/proc/%ld/fd", pid);
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		char link[320], target[PATH_MAX];
+		snprintf(link, sizeof link, "%s/%s", dir, e->d_name);
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n > 0) {
+			target[n] = 0;
+			found = !strcmp(target, db);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+bool cli_poke_daemon(struct store *s, const char *db_path)
+{
+	char v[32];
+	long pid = 0;
+	/* The daemon may record its pid (health key "pid"); the pid may have
+	 * been reused since, so only a tinbaod is signalled. */
+	if (store_health_get(s, "pid", v, sizeof v, NULL, NULL) == 1)
+		pid = strtol(v, NULL, 10);
+	if (pid > 1 && cli_is_tinbaod(pid))
+		return kill((pid_t)pid, SIGUSR1) == 0;
+	/* Otherwise: the tinbaod that has this database open. */
+	char db[PATH_MAX];
+	if (!db_path || !realpath(db_path, db))
+		return false;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return false;
+	bool sent = false;
+	struct dirent *e;
+	while (!sent && (e = readdir(d))) {
+		char *end;
+		long p = strtol(e->d_name, &end, 10);
+		if (*end || p <= 1 || !cli_is_tinbaod(p) || !cli_has_open(p, db))
+			continue;
+		sent = kill((pid_t)p, SIGUSR1) == 0;
+	}
+	closedir(d);
+	return sent;
 }

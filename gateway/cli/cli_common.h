@@ -47,8 +47,9 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 /* A positive number for --limit; -1 when s is not one. */
 int cli_parse_count(const char *s);
 
-/* Asks a running tinbaod to look at its outbox now (SIGUSR1 to the pid the
- * daemon records as health key "pid"). Returns true if it was signalled. */
-bool cli_poke_daemon(struct store *s);
+/* Asks a running tinbaod to look at its outbox now: SIGUSR1 to the pid the
+ * daemon records as health key "pid", or else to the tinbaod process that
+ * has db_path open. Returns true if one was signalled. */
+bool cli_poke_daemon(struct store *s, const char *db_path);
 
 #endif

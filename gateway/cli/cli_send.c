@@ -67,7 +67,7 @@ int cli_send(int argc, char **argv)
 		return 1;
 	}
 	store_event(e.store, (int64_t)ts.tv_sec, "info", "cli.send", to);
-	bool poked = cli_poke_daemon(e.store);
+	bool poked = cli_poke_daemon(e.store, e.conf.database);
 	printf("queued #%lld to %s%s\n", (long long)id, to,
 	       poked ? "; tinbaod told" : "; tinbaod sends it at its next outbox check");
 	free(text);
