@@ -20,6 +20,7 @@
 #include "lang/report_check.h"
 #include "lang/report_lex.h"
 #include "lang/report_parse.h"
+#include "office/office_sms.h"
 #include "sms/phone.h"
 #include "store/store.h"
 #include "store/store_events.h"
@@ -48,6 +49,8 @@ static const struct dispatch_command commands[] = {
 	{ "HD", "hd|huongdan|huong dan|help|trogiup|tro giup", handle_hd, REGISTERED },
 	{ "DK", "dk|dangky|dang ky|dangki|dang ki", handle_dk, REGISTERED | DISPATCH_STRANGER },
 	{ "DUYET", "duyet|pheduyet|phe duyet", handle_duyet, STAFF },
+	{ "TK", "tk|thongke|thong ke", office_handle_tk, REPORTERS | DISPATCH_ROLE(ROLE_OFFICIAL) },
+	{ "MAHO", "maho|ma ho", office_handle_maho, REPORTERS | DISPATCH_ROLE(ROLE_OFFICIAL) },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -143,8 +146,9 @@ static int handle_report(struct dispatch_ctx *ctx)
 		return 0;
 	}
 	/* The same text again from the same phone: the same receipt. */
-	char key[REPORT_TEXT_MAX];
-	report_text_key(ctx->tokens, key, sizeof key);
+	char key[REPORT_TEXT_MAX + 16];
+	int kl = snprintf(key, sizeof key, "%s%s:", ctx->command->name, r.training ? "/test" : "");
+	report_text_key(ctx->tokens, ctx->start, key + kl, sizeof key - (size_t)kl);
 	struct store_report s;
 	int64_t window = catalog_settings(c)->resend_window;
 	int rc = window > 0 ? store_report_find_resend(ctx->env->store, ctx->msg->sender, key,

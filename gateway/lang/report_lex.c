@@ -166,10 +166,10 @@ void report_lex(const char *text, size_t len, struct report_tokens *t)
 	(void)is_alnum;
 }
 
-size_t report_text_key(const struct report_tokens *t, char *out, size_t outlen)
+size_t report_text_key(const struct report_tokens *t, int start, char *out, size_t outlen)
 {
 	size_t o = 0;
-	for (int i = 0; i < t->n; i++)
+	for (int i = start < 0 ? 0 : start; i < t->n; i++)
 		for (const char *p = t->tok[i].text; *p && o + 1 < outlen; p++)
 			out[o++] = *p;
 	if (outlen)

@@ -40,9 +40,10 @@ struct report_tokens {
 /* Folds and cuts text (len bytes of UTF-8, invalid bytes tolerated). */
 void report_lex(const char *text, size_t len, struct report_tokens *out);
 
-/* Folded text without any separator ("bcda41hv25"): equal for two messages
- * that differ only in case, accents and spacing (resend detection). */
-size_t report_text_key(const struct report_tokens *t, char *out, size_t outlen);
+/* Folded text from tokens[start] on without any separator ("da41hv25"):
+ * equal for two messages that differ only in case, accents and spacing
+ * (resend detection; start skips the command word, which has spellings). */
+size_t report_text_key(const struct report_tokens *t, int start, char *out, size_t outlen);
 
 /* A command keyword with its spellings: "bc|baocao|bao cao" (folded, '|'
  * between forms, a space where the form spans two words). */

@@ -239,9 +239,9 @@ TEST(lexer)
 	/* Same message, different looks: one key. */
 	char k1[128], k2[128];
 	report_lex("Báo cáo DA4.1: học viên 25", strlen("Báo cáo DA4.1: học viên 25"), &t);
-	report_text_key(&t, k1, sizeof k1);
-	report_lex("bao cao da 4.1 hoc  vien 25", strlen("bao cao da 4.1 hoc  vien 25"), &t);
-	report_text_key(&t, k2, sizeof k2);
+	report_text_key(&t, 2, k1, sizeof k1);
+	report_lex("bc da 4.1 hoc  vien 25 .....", strlen("bc da 4.1 hoc  vien 25 ....."), &t);
+	report_text_key(&t, 1, k2, sizeof k2);
 	CHECK_STR(k1, k2);
 	char big[3000];
 	memset(big, 'a', sizeof big - 1);

@@ -33,7 +33,6 @@ CREATE INDEX reports_ref ON reports(ref);
 CREATE INDEX reports_day ON reports(day, project);
 CREATE INDEX reports_place ON reports(commune, village, day);
 CREATE INDEX reports_resend ON reports(phone, text_key, received_at);
-CREATE INDEX report_values_indicator ON report_values(indicator);
 
 CREATE TABLE report_values (
 	report_id INTEGER NOT NULL REFERENCES reports(id),
@@ -42,6 +41,7 @@ CREATE TABLE report_values (
 	pos       INTEGER NOT NULL DEFAULT 0,           -- order as typed, for read-backs
 	PRIMARY KEY (report_id, indicator)
 ) WITHOUT ROWID;
+CREATE INDEX report_values_indicator ON report_values(indicator);
 
 -- At most one polite reply per period to a number that is not registered
 -- (or other rate-limited notices): the last time one was queued.
