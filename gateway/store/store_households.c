@@ -423,3 +423,23 @@ int store_households_changes(struct store *s, int32_t from, int32_t to, int coun
 	sqlite3_reset(q);
 	return rc == SQLITE_DONE ? 0 : STORE_E_DB;
 }
+
+int store_household_code(struct store *s, const char *typed, char *out, size_t len)
+{
+	static const char sql[] = "SELECT code FROM households WHERE code = ?1 COLLATE NOCASE "
+				  "ORDER BY code = ?1 DESC LIMIT 1";
+	sqlite3_stmt *q = store_prepare(s, sql);
+	if (!q)
+		return STORE_E_DB;
+	sqlite3_bind_text(q, 1, typed, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(q);
+	int found = 0;
+	if (rc == SQLITE_ROW) {
+		col_text(q, 0, out, len);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = STORE_E_DB;
+	}
+	sqlite3_reset(q);
+	return found;
+}

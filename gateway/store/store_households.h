@@ -8,6 +8,7 @@
 #define TINBAO_STORE_HOUSEHOLDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "office/households.h"
@@ -33,6 +34,10 @@ int store_households_import(struct store *s, const struct hh_import *im, const c
  * in [from, to] (local day numbers). 1 found, 0 unknown code, <0 error. */
 int store_household_get(struct store *s, const char *code, int32_t day, int32_t from, int32_t to,
 			struct hh_record *out);
+
+/* The registered spelling of a code typed in any case ("hh00002" ->
+ * "HH00002"). 1 found, 0 not, <0 error. */
+int store_household_code(struct store *s, const char *typed, char *out, size_t len);
 
 /* Every household (ordered by village, code), as store_household_get. fn
  * returns 0 to go on, non-zero to stop (returned). No writes from fn; the

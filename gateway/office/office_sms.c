@@ -1,0 +1,247 @@
+/* office_sms.c: TK and MAHO by SMS and the household reach of reports (see
+ * office_sms.h). Privacy: a household head's name goes only to staff and
+ * admins; collaborators see their own village's households, without names;
+ * nothing here logs a name. */
+#include "office/office_sms.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "dispatch.h"
+#include "lang/period.h"
+#include "lang/query.h"
+#include "office/coverage.h"
+#include "store/store.h"
+#include "store/store_households.h"
+#include "store/store_office.h"
+#include "store/store_users.h"
+#include "sms/viet.h"
+
+static bool sees_names(const struct user *u)
+{
+	return u && u->active && (u->role == ROLE_STAFF || u->role == ROLE_ADMIN);
+}
+
+static bool sees_all(const struct user *u)
+{
+	return u && u->active &&
+	       (u->role == ROLE_STAFF || u->role == ROLE_ADMIN || u->role == ROLE_OFFICIAL);
+}
+
+int office_handle_tk(struct dispatch_ctx *ctx)
+{
+	const struct dispatch_env *env = ctx->env;
+	const char *text = ctx->msg->text ? ctx->msg->text : "";
+	struct query q;
+	if (query_parse(text, strlen(text), env->catalog, env->now, ctx->tz_offset, &q) < 0) {
+		query_format_error(&q, ctx->reply, sizeof ctx->reply);
+		return 0;
+	}
+	char why[128];
+	if (query_authorize(&q, ctx->sender, env->catalog, why, sizeof why) < 0) {
+		snprintf(ctx->reply, sizeof ctx->reply, "%s", why);
+		return 0;
+	}
+	struct office_filter f = { q.period.first, q.period.last, q.project[0] ? q.project : NULL,
+				   q.commune ? q.commune->code : NULL, q.village ? q.village->code : NULL,
+				   q.indicator ? q.indicator->code : NULL, false };
+	static struct office_totals t;	/* large; the daemon is single-threaded */
+	int rc = store_office_totals(env->store, &f, &t);
+	if (rc < 0)
+		return rc;
+	int32_t today = period_local_day(env->now, ctx->tz_offset);
+	int32_t on = q.period.last < today ? q.period.last : today;
+	int communes = 0;
+	for (size_t i = 0; i < catalog_commune_count(env->catalog); i++) {
+		const struct catalog_commune *c = catalog_commune_at(env->catalog, i);
+		communes += catalog_valid_on(c->from, c->until, on);
+	}
+	query_format(&q, &t, env->catalog, communes, ctx->reply, sizeof ctx->reply);
+	return 0;
+}
+
+/* The word after the keyword, as typed (codes keep their case). */
+static void first_arg(const char *text, char *out, size_t len)
+{
+	const char *p = text;
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	while (*p && !isspace((unsigned char)*p))
+		p++;	/* the keyword */
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	/* "MA HO 0123": two-word keyword. */
+	if ((p[0] == 'h' || p[0] == 'H') && (p[1] == 'o' || p[1] == 'O') && isspace((unsigned char)p[2])) {
+		p += 2;
+		while (*p && isspace((unsigned char)*p))
+			p++;
+	}
+	size_t n = 0;
+	while (p[n] && !isspace((unsigned char)p[n]) && n + 1 < len)
+		n++;
+	memcpy(out, p, n);
+	out[n] = 0;
+}
+
+struct support_text {
+	char *buf;
+	size_t len, cap;
+	int n, more;
+};
+
+static int support_cb(const struct hh_support *h, void *arg)
+{
+	struct support_text *x = arg;
+	if (!h->counted)
+		return 0;
+	int y, m, d;
+	period_civil(h->day, &y, &m, &d);
+	char item[64];
+	snprintf(item, sizeof item, "%s%s %d/%d/%02d", x->n ? ", " : " Ho tro:", h->project, d, m,
+		 y % 100);
+	if (x->len + strlen(item) + 1 < x->cap) {
+		strcpy(x->buf + x->len, item);
+		x->len += strlen(item);
+		x->n++;
+	} else {
+		x->more++;
+	}
+	return 0;
+}
+
+int office_handle_maho(struct dispatch_ctx *ctx)
+{
+	const struct dispatch_env *env = ctx->env;
+	char typed[64], code[HH_CODE_MAX];
+	first_arg(ctx->msg->text ? ctx->msg->text : "", typed, sizeof typed);
+	if (!typed[0]) {
+		snprintf(ctx->reply, sizeof ctx->reply, "Tra cuu ho: MAHO <ma ho>, vd MAHO 0123");
+		return 0;
+	}
+	int rc = store_household_code(env->store, typed, code, sizeof code);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		snprintf(ctx->reply, sizeof ctx->reply,
+			 "Khong co ho ma %.23s trong danh sach. Kiem tra ma ho (vd MAHO 0123).", typed);
+		return 0;
+	}
+	int32_t today = period_local_day(env->now, ctx->tz_offset);
+	int y, m, d;
+	period_civil(today, &y, &m, &d);
+	struct hh_record h;
+	rc = store_household_get(env->store, code, today, period_days(y - 3, 1, 1), today, &h);
+	if (rc <= 0)
+		return rc < 0 ? rc : 0;
+	char commune[HH_PLACE_MAX], village[HH_PLACE_MAX];
+	coverage_place(env->catalog, &h, today, commune, sizeof commune, village, sizeof village);
+	const struct user *u = ctx->sender;
+	if (!sees_all(u)) {
+		const struct catalog_village *own =
+			u ? catalog_village_as_of(env->catalog, u->village, today) : NULL;
+		if (!own || strcmp(own->code, village) != 0) {
+			snprintf(ctx->reply, sizeof ctx->reply,
+				 "Ho %.23s khong thuoc thon cua ban. Chi can bo huyen xem duoc.", code);
+			return 0;
+		}
+	}
+	const struct catalog_village *v = catalog_village_by_code(env->catalog, village, today);
+	char place[200];
+	snprintf(place, sizeof place, "%.60s %.60s", v ? v->name_ascii : village,
+		 v && v->commune ? v->commune->name_ascii : "");
+	char status[64];
+	if (h.recorded == HH_NONE) {
+		snprintf(status, sizeof status, "khong co trong danh sach");
+	} else {
+		int sy, sm, sd;
+		period_civil(h.since, &sy, &sm, &sd);
+		if (h.status == HH_NONE && h.recorded == HH_ESCAPED)
+			snprintf(status, sizeof status, "het 36 thang thoat ngheo (tu %d/%d/%d)", sd, sm, sy);
+		else
+			snprintf(status, sizeof status, "%s tu %d/%d/%d", hh_status_vi(h.status), sd, sm, sy);
+	}
+	char head[160] = "";
+	if (sees_names(u)) {
+		/* Names are UTF-8: the reply stays ASCII, so fold them. */
+		char folded[HH_NAME_MAX];
+		viet_fold(h.head, strlen(h.head), folded, sizeof folded, 0);
+		snprintf(head, sizeof head, " Chu ho: %.100s.", folded);
+	}
+	char sup[220] = "";
+	struct support_text x = { sup, 0, 150, 0, 0 };
+	if ((rc = store_households_support_each(env->store, code, 8, support_cb, &x)) < 0)
+		return rc;
+	if (!x.n)
+		snprintf(sup, sizeof sup, " Chua duoc ho tro.");
+	else if (x.more)
+		strcat(sup, " ...");
+	char all[900];
+	snprintf(all, sizeof all, "Ho %.23s %.150s: %.60s.%.200s%.160s", code, place, status, sup, head);
+	/* Two segments at most: cut at a word and say so. */
+	if (query_septets(all) > QUERY_REPLY_SEPTETS) {
+		size_t cut = QUERY_REPLY_SEPTETS - 4;
+		while (cut > 0 && all[cut] != ' ')
+			cut--;
+		strcpy(all + cut, " ...");
+	}
+	snprintf(ctx->reply, sizeof ctx->reply, "%.320s", all);
+	return 0;
+}
+
+int office_check_reach(struct store *s, const struct catalog *cat, const struct user *sender,
+		       const char *const *codes, int n, int32_t day, char canon[][24],
+		       char *problem, size_t len)
+{
+	if (n > OFFICE_REACH_MAX) {
+		snprintf(problem, len, "Toi da %d ma ho mot bao cao", OFFICE_REACH_MAX);
+		return 1;
+	}
+	const struct catalog_village *own =
+		sender ? catalog_village_as_of(cat, sender->village, day) : NULL;
+	for (int i = 0; i < n; i++) {
+		char code[HH_CODE_MAX];
+		int rc = store_household_code(s, codes[i], code, sizeof code);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			snprintf(problem, len, "MAHO %.23s khong co trong danh sach ho", codes[i]);
+			return 1;
+		}
+		if (canon)
+			snprintf(canon[i], 24, "%s", code);
+		if (sees_all(sender))
+			continue;
+		struct hh_record h;
+		rc = store_household_get(s, code, day, day, day, &h);
+		if (rc < 0)
+			return rc;
+		char cm[HH_PLACE_MAX], vg[HH_PLACE_MAX];
+		coverage_place(cat, &h, day, cm, sizeof cm, vg, sizeof vg);
+		if (!own || strcmp(own->code, vg) != 0) {
+			const struct catalog_village *v = catalog_village_by_code(cat, vg, day);
+			snprintf(problem, len, "MAHO %.23s thuoc %.40s %.40s: can bo huyen moi ghi duoc",
+				 code, v ? v->name_ascii : vg, v && v->commune ? v->commune->name_ascii : "");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int office_record_reach(struct store *s, const char *ref, int64_t report_id, const char *project,
+			int32_t day, const char *const *codes, int n, int64_t now)
+{
+	int added = 0;
+	for (int i = 0; i < n; i++) {
+		char code[HH_CODE_MAX];
+		int rc = store_household_code(s, codes[i], code, sizeof code);
+		if (rc <= 0)
+			return rc < 0 ? rc : STORE_E_NOTFOUND;
+		rc = store_households_record_support(s, code, ref, report_id, project, day, now);
+		if (rc < 0)
+			return rc;
+		added += rc;
+	}
+	return added;
+}
