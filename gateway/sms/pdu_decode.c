@@ -165,6 +165,8 @@ int pdu_decode(const char *hex, size_t hexlen, int tpdu_len, struct pdu_msg *out
 {
 	uint8_t b[PDU_BYTES_MAX];
 	size_t n;
+	if (why && whylen)
+		why[0] = '\0';	/* a reason only ever comes with an error */
 	if (!hex || !out)
 		return pdu_fail(why, whylen, PDU_E_ARG, "no PDU given");
 	int rc = pdu_hex_decode(hex, hexlen, b, sizeof b, &n, why, whylen);

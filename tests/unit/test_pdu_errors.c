@@ -151,6 +151,10 @@ TEST(reason_buffers)
 	/* After a failure the message is empty, not half filled. */
 	CHECK_STR(m.text, "");
 	CHECK_STR(m.addr.text, "");
+	/* Success leaves no reason behind, even a stale one. */
+	strcpy(why, "stale");
+	CHECK_INT(pdu_decode(good[0], strlen(good[0]), -1, &m, why, sizeof why), 0);
+	CHECK_STR(why, "");
 	/* Auto-detection says what both readings found. */
 	CHECK(d("00070B914819325476F8000062115261925082" "02E834", -1) < 0);
 	CHECK(strstr(why, "bare TPDU") != NULL);
