@@ -266,6 +266,28 @@ int concat_after_insert(struct store *s, int64_t part_id, int64_t now,
 	return concat_assemble(s, &g, false, now, r);
 }
 
+/* Received time of the group's oldest open part: 1 and *oldest, 0 when
+ * the group has no open part. */
+static int concat_group_oldest(struct store *s, const struct concat_group *g, int64_t *oldest)
+{
+	sqlite3_stmt *st = store_prepare(s,
+		"SELECT min(received_at) FROM inbox_parts WHERE message_id IS NULL"
+		" AND sender = ?1 AND concat_ref = ?2 AND concat_total = ?3");
+	if (!st)
+		return STORE_E_DB;
+	sqlite3_bind_text(st, 1, g->sender, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, g->ref);
+	sqlite3_bind_int(st, 3, g->total);
+	int ret = STORE_E_DB;
+	if (store_step(s, st) == SQLITE_ROW) {
+		ret = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : 1;
+		if (ret)
+			*oldest = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
 int concat_assemble_overdue(struct store *s, int64_t now, int64_t wait)
 {
 	if (!s || wait < 0)
@@ -309,10 +331,18 @@ int concat_assemble_overdue(struct store *s, int64_t now, int64_t wait)
 	}
 	int made = 0;
 	for (size_t i = 0; i < n && ret >= 0; i++) {
-		struct concat_result r;
-		ret = concat_assemble(s, &gs[i], true, now, &r);
-		if (ret == 0 && r.outcome == CONCAT_ASSEMBLED)
-			made++;
+		/* A reused reference can leave a second set of parts under the
+		 * same key (two parts at one seq): keep going while the
+		 * group's oldest open part is overdue. */
+		int64_t oldest;
+		while ((ret = concat_group_oldest(s, &gs[i], &oldest)) == 1 && oldest <= now - wait) {
+			struct concat_result r;
+			ret = concat_assemble(s, &gs[i], true, now, &r);
+			if (ret < 0)
+				break;
+			if (r.outcome == CONCAT_ASSEMBLED)
+				made++;
+		}
 	}
 	free(gs);
 	if (ret < 0) {
