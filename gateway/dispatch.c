@@ -320,7 +320,7 @@ static void place_label(const struct catalog *c, const char *commune, const char
 	const struct catalog_village *v = village[0] ? catalog_village_by_code(c, village, CATALOG_DAY_NONE) : NULL;
 	const struct catalog_commune *m = catalog_commune_by_code(c, commune, CATALOG_DAY_NONE);
 	if (v)
-		snprintf(buf, len, "%s %s", v->name_ascii, v->commune->name_ascii);
+		snprintf(buf, len, "%.60s %.60s", v->name_ascii, v->commune->name_ascii);
 	else
 		snprintf(buf, len, "%s", m ? m->name_ascii : commune);
 }

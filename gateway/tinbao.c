@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
 	{ "user", cli_user, "user add --phone P --role collaborator|staff|official|admin --name N [--commune C] [--village V] | user list [--json] | user disable|enable P" },
 	{ "households", cli_households, "households import FILE.csv | list | coverage | show CODE | status CODE S | reach CODE PROJECT" },
 	{ "places", cli_places, "places [--json] [--on DATE]" },
+	{ "reports", cli_reports, "reports [--since DATE] [--until DATE] [--commune C] [--project P] [--all] [--json]" },
 	{ NULL, NULL, NULL },
 };
 

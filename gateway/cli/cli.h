@@ -10,6 +10,7 @@ int cli_inbox(int argc, char **argv);
 int cli_outbox(int argc, char **argv);
 int cli_send(int argc, char **argv);
 int cli_user(int argc, char **argv);
+int cli_reports(int argc, char **argv);
 
 int cli_households(int argc, char **argv);
 int cli_places(int argc, char **argv);

@@ -113,8 +113,8 @@ void report_problem_add(struct report_problems *pr, enum report_problem_code cod
 	}
 	struct report_problem *p = &pr->p[pr->n++];
 	p->code = code;
-	snprintf(p->subject, sizeof p->subject, "%s", subject ? subject : "");
-	snprintf(p->hint, sizeof p->hint, "%s", hint ? hint : "");
+	snprintf(p->subject, sizeof p->subject, "%.39s", subject ? subject : "");
+	snprintf(p->hint, sizeof p->hint, "%.47s", hint ? hint : "");
 }
 
 static bool word_is(const struct report_tokens *t, int i, const char *w)
