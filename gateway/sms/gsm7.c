@@ -40,16 +40,51 @@ int gsm7_from_ucs(uint32_t cp)
 {
 	if (cp < 0x80)
 		return gsm7_ascii[cp];
-	if (cp == 0x20AC)
-		return GSM7_EXT | 0x65;	/* euro sign */
-	if (cp > 0x03A9)
-		return -1;
-	/* The rest of the default alphabet: Latin-1 letters and Greek capitals.
-	 * 0x1B (ESC) is skipped: its space entry is only a display fallback. */
-	for (int i = 0; i < 128; i++)
-		if (gsm7_basic[i] == cp && i != GSM7_ESC)
-			return i;
-	return -1;
+	/* The rest of the default alphabet (Latin-1 letters, Greek capitals)
+	 * and the euro sign: a switch the compiler turns into a table. */
+	switch (cp) {
+	case 0x00A1: return 0x40;
+	case 0x00A3: return 0x01;
+	case 0x00A4: return 0x24;
+	case 0x00A5: return 0x03;
+	case 0x00A7: return 0x5F;
+	case 0x00BF: return 0x60;
+	case 0x00C4: return 0x5B;
+	case 0x00C5: return 0x0E;
+	case 0x00C6: return 0x1C;
+	case 0x00C7: return 0x09;
+	case 0x00C9: return 0x1F;
+	case 0x00D1: return 0x5D;
+	case 0x00D6: return 0x5C;
+	case 0x00D8: return 0x0B;
+	case 0x00DC: return 0x5E;
+	case 0x00DF: return 0x1E;
+	case 0x00E0: return 0x7F;
+	case 0x00E4: return 0x7B;
+	case 0x00E5: return 0x0F;
+	case 0x00E6: return 0x1D;
+	case 0x00E8: return 0x04;
+	case 0x00E9: return 0x05;
+	case 0x00EC: return 0x07;
+	case 0x00F1: return 0x7D;
+	case 0x00F2: return 0x08;
+	case 0x00F6: return 0x7C;
+	case 0x00F8: return 0x0C;
+	case 0x00F9: return 0x06;
+	case 0x00FC: return 0x7E;
+	case 0x0393: return 0x13;
+	case 0x0394: return 0x10;
+	case 0x0398: return 0x19;
+	case 0x039B: return 0x14;
+	case 0x039E: return 0x1A;
+	case 0x03A0: return 0x16;
+	case 0x03A3: return 0x18;
+	case 0x03A6: return 0x12;
+	case 0x03A8: return 0x17;
+	case 0x03A9: return 0x15;
+	case 0x20AC: return GSM7_EXT | 0x65;
+	default: return -1;
+	}
 }
 
 uint32_t gsm7_to_ucs(uint8_t septet)
