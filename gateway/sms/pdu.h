@@ -96,7 +96,13 @@ struct pdu_msg {
 /* Decodes one PDU as a modem prints it. tpdu_len is the <length> a modem
  * gives with +CMGR/+CMGL/+CMT/+CDS (TPDU octets, SMSC excluded); pass -1 when
  * unknown: the decoder then tries "with SMSC prefix" first and falls back to
- * "bare TPDU". */
+ * "bare TPDU". Trailing CR/LF/blanks are ignored. TP-MTI 0 reads as DELIVER,
+ * 1 as SUBMIT, 2 as STATUS-REPORT. The user data must end the TPDU exactly.
+ * Reserved DCS codings read as GSM 7-bit (TS 23.038 4); compressed text is
+ * PDU_E_COMPRESSED. A UCS-2 part holding half a surrogate pair decodes with
+ * U+FFFD in text; its raw UTF-16 is in data, so joining the parts' data
+ * before converting (utf16be_to_utf8 in sms/utf8.h) gives the character.
+ * On success why is set to "", on failure *out is emptied (text ""). */
 int pdu_decode(const char *hex, size_t hexlen, int tpdu_len, struct pdu_msg *out,
 	       char *why, size_t whylen);
 
@@ -118,9 +124,12 @@ struct pdu_submit_opts {
 };
 
 /* Encodes SMS-SUBMIT with the empty SMSC field "00" so that the SIM's SMSC is
- * used. GSM 7-bit when every character fits, else UCS-2; split into parts
- * (153 septets / 67 UCS-2 units with a UDH) never cutting an escape sequence
- * or a surrogate pair. Returns the number of parts written. */
+ * used. GSM 7-bit when every character fits, else UCS-2 (force: -1 auto,
+ * SMS_ENC_GSM7 or SMS_ENC_UCS2; 8-bit text is PDU_E_ARG). One part holds 160
+ * septets / 70 UTF-16 units; longer text is split into parts of 153 / 67
+ * (152 / 66 with ref16) never cutting an escape sequence or a surrogate
+ * pair. Returns the number of parts written (PDU_E_TOOLONG when more than
+ * max_parts or 255 would be needed), or < 0. */
 int pdu_encode_submit(const struct pdu_submit_opts *o, struct pdu_part *parts,
 		      size_t max_parts, char *why, size_t whylen);
 
@@ -137,7 +146,9 @@ struct pdu_deliver_opts {
 };
 
 /* The network side of the firmware: SMS-DELIVER parts as a modem stores them
- * (SMSC prefix included). Returns the number of parts. */
+ * (SMSC prefix included; tpdu_len excludes it, as +CMGR reports). First
+ * octet 04 (TP-MMS) plus SRI/UDHI, PID 00. Splitting as pdu_encode_submit.
+ * Returns the number of parts, or < 0. */
 int pdu_encode_deliver(const struct pdu_deliver_opts *o, struct pdu_part *parts,
 		       size_t max_parts, char *why, size_t whylen);
 
