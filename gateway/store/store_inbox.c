@@ -67,7 +67,9 @@ static void inbox_content_hash(const struct inbox_part *p, char out[17])
 
 static bool inbox_part_valid(const struct inbox_part *p)
 {
-	if (!p || !p->pdu || !p->sender || !*p->sender || !p->text)
+	/* An empty sender is allowed: a number the normaliser refused still
+	 * has to leave the SIM (the raw PDU keeps what it said). */
+	if (!p || !p->pdu || !p->sender || !p->text)
 		return false;
 	if (p->data_len && !p->data)
 		return false;

@@ -49,7 +49,7 @@ struct store;
 struct inbox_part {
 	const char *pdu;	/* hex as the modem printed it */
 	int tpdu_len;
-	const char *sender;	/* phone_normalize() output */
+	const char *sender;	/* phone_normalize() output ("" when invalid) */
 	enum phone_kind sender_kind;
 	int64_t scts;		/* service-centre time, unix seconds */
 	int scts_tz;		/* quarter hours east of UTC */

@@ -347,8 +347,13 @@ TEST(test_rejects_and_bad_args)
 	p.concat_seq = 0;
 	CHECK_INT(store_inbox_commit_part(s, &p, &r), STORE_E_ARG);
 	p.concat_seq = 1;
-	p.sender = "";
+	p.sender = NULL;
 	CHECK_INT(store_inbox_commit_part(s, &p, &r), STORE_E_ARG);
+	/* An unparseable number (normalised to "") is stored, not stuck. */
+	struct inbox_part q = { .pdu = "01", .sender = "", .sender_kind = PHONE_INVALID,
+				.text = "y", .concat_ref = -1, .concat_total = 1, .concat_seq = 1 };
+	CHECK_INT(store_inbox_commit_part(s, &q, &r), 0);
+	CHECK_INT(r.outcome, INBOX_ASSEMBLED);
 	CHECK_INT(store_inbox_commit_part(s, NULL, &r), STORE_E_ARG);
 	CHECK_STR(store_inbox_outcome_name(INBOX_LATE), "late");
 	done(s);
