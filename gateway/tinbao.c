@@ -14,6 +14,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "pdu", cli_pdu, "pdu decode HEX | pdu encode --to NUMBER TEXT" },
+	{ "ussd", cli_ussd, "ussd decode [--charset CS] LINE | ussd encode CODE | ussd balance [--pattern ERE] TEXT | ussd credit [--json]" },
 	{ "status", cli_status, "status [--json]" },
 	{ "inbox", cli_inbox, "inbox [--json] [--limit N]" },
 	{ "outbox", cli_outbox, "outbox [--json] [--limit N]" },
@@ -21,6 +22,9 @@ static const struct subcommand subcommands[] = {
 	{ "user", cli_user, "user add --phone P --role collaborator|staff|official|admin --name N [--commune C] [--village V] | user list [--json] | user disable|enable P" },
 	{ "households", cli_households, "households import FILE.csv | list | coverage | show CODE | status CODE S | reach CODE PROJECT" },
 	{ "places", cli_places, "places [--json] [--on DATE]" },
+	{ "summary", cli_summary, "summary [--week 2026-W47] [--commune C] [--send]" },
+	{ "export", cli_export, "export [--from D] [--to D] [--by commune|village|project|household] [--sep ,|;]" },
+	{ "report", cli_report, "report --month 2026-11 [--names] > report.html" },
 	{ "reports", cli_reports, "reports [--since DATE] [--until DATE] [--commune C] [--project P] [--all] [--json]" },
 	{ NULL, NULL, NULL },
 };

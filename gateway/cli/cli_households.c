@@ -343,11 +343,11 @@ static int show_history(const struct hh_status_row *r, void *arg)
 static int hh_show(struct cli_env *e, const struct catalog *cat, int argc, char **argv)
 {
 	struct filter_opts o;
-	const char *code = "";
+	const char *code = NULL;
 	int rc = parse_filter(argc, argv, 2, cat, &e->conf, &o, &code);
 	if (rc)
 		return rc;
-	if (!*code)
+	if (!code)
 		return hh_usage();
 	struct hh_record h;
 	rc = store_household_get(e->store, code, o.day, o.first, o.last, &h);

@@ -26,7 +26,7 @@ static json_t *day_json(catalog_day d)
 static void day_text(catalog_day d, char *b, size_t len)
 {
 	if (d == CATALOG_DAY_NONE)
-		snprintf(b, len, "...");
+		snprintf(b, len, "-");
 	else
 		period_day_iso(d, b, len);
 }

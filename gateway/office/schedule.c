@@ -202,6 +202,10 @@ static int send_summary(struct store *s, const struct catalog *cat, const struct
 	return queue_once(s, to->phone, text, slot, "summary", due, now, late);
 }
 
+static int summary_to_all(struct store *s, const struct catalog *cat,
+			  const struct conf_summary *sc, int tz, const struct period *wk, int64_t due,
+			  int64_t now, bool late);
+
 static int tick_summary(struct store *s, const struct catalog *cat,
 			const struct conf_summary *sc, int tz, int64_t now, int64_t since)
 {
@@ -209,7 +213,26 @@ static int tick_summary(struct store *s, const struct catalog *cat,
 	int64_t due = schedule_summary_last_due(now, tz, sc->day, sc->time, &week);
 	if (due < since)
 		return 0;	/* the box did not exist yet at that time */
-	bool late = now - due > SCHEDULE_LATE_AFTER;
+	return summary_to_all(s, cat, sc, tz, &week, due, now, now - due > SCHEDULE_LATE_AFTER);
+}
+
+int office_summary_send(struct store *s, const struct catalog *cat, const struct tinbao_conf *conf,
+			const struct period *week, int64_t now)
+{
+	int tz = 7 * 3600;
+	if (conf && conf->timezone)
+		catalog_tz_offset(conf->timezone, now, &tz);
+	struct conf_summary sdef;
+	conf_office_summary_defaults(&sdef);
+	const struct conf_summary *sc = conf && conf->summary ? conf->summary : &sdef;
+	return summary_to_all(s, cat, sc, tz, week, now, now, false);
+}
+
+static int summary_to_all(struct store *s, const struct catalog *cat,
+			  const struct conf_summary *sc, int tz, const struct period *wk, int64_t due,
+			  int64_t now, bool late)
+{
+	struct period week = *wk;
 	struct people district = { 0 }, chairs = { 0 };
 	int rc = 0;
 	for (size_t i = 0; i < sc->recipients.n && rc >= 0; i++) {

@@ -18,6 +18,7 @@
 #define TINBAO_SCHEDULE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lang/period.h"
@@ -36,6 +37,12 @@ struct tinbao_conf;
  * negative on a store error (nothing half-queued; call again later). */
 int office_tick(struct store *s, const struct catalog *cat, const struct tinbao_conf *conf,
 		int64_t now, int64_t *next_due);
+
+/* `tinbao summary --send`: queues the summary of `week` to every
+ * configured recipient now, under the same slot keys as the scheduler (so
+ * nobody gets a week twice). Returns the number queued or negative. */
+int office_summary_send(struct store *s, const struct catalog *cat, const struct tinbao_conf *conf,
+			const struct period *week, int64_t now);
 
 /* ---- pure ---- */
 
