@@ -5,6 +5,7 @@
 #define TINBAO_CLI_H
 
 int cli_pdu(int argc, char **argv);
+int cli_ussd(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_inbox(int argc, char **argv);
 int cli_outbox(int argc, char **argv);
