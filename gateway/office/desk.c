@@ -47,11 +47,16 @@ const struct catalog_commune *desk_commune(const struct catalog *cat, const char
 		return c;
 	char key[128];
 	catalog_fold_key(text, key, sizeof key);
-	for (size_t i = 0; i < catalog_commune_count(cat); i++) {
-		c = catalog_commune_at(cat, i);
-		if (!strcmp(c->key, key))
-			return c;
-	}
+	/* Names repeat across time ("Hạ Hòa" the town until 2025, the commune
+	 * after): today's unit first, then any. */
+	int64_t now = desk_now();
+	catalog_day today = catalog_day_of(now, 7 * 3600);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < catalog_commune_count(cat); i++) {
+			c = catalog_commune_at(cat, i);
+			if (!strcmp(c->key, key) && (pass || catalog_valid_on(c->from, c->until, today)))
+				return c;
+		}
 	struct catalog_place_match m;
 	memset(&m, 0, sizeof m);
 	if (catalog_find_place(cat, text, CATALOG_DAY_NONE, &m) == 1 && m.commune && !m.ambiguous)
