@@ -192,7 +192,8 @@ static bool ussd_ucs2_hex(const char *s, size_t n, size_t skip_octets, char *out
 }
 
 /* Packed 7-bit hex (TS 23.038 6.1.2.3): 8n-1 characters leave 7 spare bits,
- * which carry CR as padding (some networks send zeros: '@'). */
+ * which carry CR as padding. Zero bits there would read as a final '@';
+ * only CR is dropped, since an 8n-character text may really end in '@'. */
 static bool ussd_packed_hex(const char *s, size_t n, bool strict, char *out, size_t cap,
 			    size_t *o)
 {
@@ -203,7 +204,7 @@ static bool ussd_packed_hex(const char *s, size_t n, bool strict, char *out, siz
 	size_t count = bn * 8 / 7;
 	if (count > 0 && count % 8 == 0) {
 		uint8_t last = gsm7_get(buf, count - 1);
-		if (last == '\r' || last == 0)
+		if (last == '\r')
 			count--;
 	}
 	if (strict) {
@@ -250,16 +251,19 @@ static bool ussd_text(const char *s, size_t n, enum ussd_charset cs, char *out, 
 	return ussd_bytes_to_utf8((const uint8_t *)s, n, out, cap, o);
 }
 
-/* CRLF and CR become LF; trailing blank lines and spaces go. */
+/* CRLF and CR become LF; other control characters (a U+0000 from hex, a
+ * NUL byte of 8-bit data) go, so the text is a proper C string; trailing
+ * blank lines and spaces go. */
 static size_t ussd_tidy(char *t, size_t n)
 {
 	size_t w = 0;
 	for (size_t r = 0; r < n; r++) {
-		if (t[r] == '\r') {
+		unsigned char c = (unsigned char)t[r];
+		if (c == '\r') {
 			t[w++] = '\n';
 			if (r + 1 < n && t[r + 1] == '\n')
 				r++;
-		} else {
+		} else if (c >= 0x20 || c == '\n' || c == '\t') {
 			t[w++] = t[r];
 		}
 	}

@@ -59,6 +59,10 @@ static const struct {
 	/* announced UCS-2 but plain text: kept as it came */
 	{ "+CUSD: 0,\"TKC 5000d\",72", USSD_CS_IRA, USSD_PACKED_NEVER, 0, 0, 72, "TKC 5000d", true },
 	{ "+CUSD: 0,\"TKC\",15", USSD_CS_UCS2, USSD_PACKED_NEVER, 0, 0, 15, "TKC", true },
+	/* U+0000 from hex is dropped: the text stays a C string */
+	{ "+CUSD: 0,\"00540000004B\",72", USSD_CS_IRA, USSD_PACKED_NEVER, 0, 0, 72, "TK", false },
+	/* CR padding after 7 characters is dropped; zero bits there read as '@' */
+	{ "+CUSD: 0,\"31D98C56B3DD00\",15", USSD_CS_IRA, USSD_PACKED_ALWAYS, 0, 0, 15, "1234567@", false },
 	/* statuses without text */
 	{ "+CUSD: 2", USSD_CS_IRA, USSD_PACKED_NEVER, 0, 2, -1, "", false },
 	{ "+CUSD: 4", USSD_CS_IRA, USSD_PACKED_NEVER, 0, 4, -1, "", false },
@@ -194,7 +198,8 @@ TEST(test_request_table)
 TEST(test_request_roundtrip)
 {
 	/* What we send in packed form decodes back through the reply path. */
-	const char *codes[] = { "*101#", "1234567", "12345678", "*100*1234567890123#", "Hello world" };
+	const char *codes[] = { "*101#", "1234567", "12345678", "*100*1234567890123#", "Hello world",
+				"Abcdefg@" };
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
 		struct ussd_opts o = { USSD_CS_IRA, USSD_PACKED_ALWAYS };
 		char cmd[USSD_CMD_MAX], line[USSD_CMD_MAX + 16];
