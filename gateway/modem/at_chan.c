@@ -20,6 +20,7 @@ struct at_cmd {
 	const char *const *prefixes;
 	int timeout_ms;
 	char *log_as;
+	bool esc_first;
 	at_line_fn on_line;
 	at_done_fn on_done;
 	void *ctx;
@@ -148,6 +149,8 @@ static void at_chan_start(struct at_chan *c)
 	c->in_flight = true;
 	c->last = AT_ROUTE_NONE;
 	log_debug("modem -> %s", cmd->log_as ? cmd->log_as : cmd->cmd);
+	if (cmd->esc_first)
+		at_chan_write(c, "\x1b", 1);
 	at_chan_write(c, cmd->cmd, strlen(cmd->cmd));
 	at_chan_write(c, "\r", 1);
 	loop_timer_arm(c->loop, &c->timeout, cmd->timeout_ms);
@@ -166,6 +169,7 @@ int at_chan_send(struct at_chan *c, const struct at_req *req)
 		return -1;
 	}
 	cmd->prefixes = req->prefixes;
+	cmd->esc_first = req->esc_first;
 	cmd->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : 5000;
 	cmd->on_line = req->on_line;
 	cmd->on_done = req->on_done;

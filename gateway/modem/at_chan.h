@@ -61,6 +61,8 @@ struct at_req {
 	const char *pdu;		/* hex written at the prompt; copied; NULL */
 	int timeout_ms;
 	const char *log_as;		/* shown in the log instead of cmd (PIN) */
+	bool esc_first;			/* write ESC before the command: leaves a
+					   "> " prompt a crashed predecessor left open */
 	at_line_fn on_line;
 	at_done_fn on_done;
 	void *ctx;

@@ -194,6 +194,8 @@ static int link_open_pty(struct link *l, int baud, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: cannot set raw mode: %s", l->path, strerror(errno));
 		return -1;
 	}
+	/* What a predecessor left unread is not for us. */
+	tcflush(l->fd, TCIOFLUSH);
 	return 0;
 }
 
@@ -245,6 +247,7 @@ static int link_open_serial(struct link *l, int baud, char *why, size_t whylen)
 	 * close-on-exec, since our poll() decides when to read. */
 	fcntl(l->fd, F_SETFL, fcntl(l->fd, F_GETFL) | O_NONBLOCK);
 	fcntl(l->fd, F_SETFD, FD_CLOEXEC);
+	sp_flush(l->sp, SP_BUF_BOTH);	/* what a predecessor left unread */
 	snprintf(l->path, sizeof l->path, "%s", real);
 	return 0;
 }

@@ -21,6 +21,8 @@
 #define MODEM_SCRIPT_MAX 8
 #define MODEM_SYNC_TRIES 5
 #define MODEM_SYNC_TIMEOUT_MS 1500
+#define MODEM_SYNC_QUIET_MS 300		/* silence that ends a sync */
+#define MODEM_SYNC_QUIET_MAX_MS 3000	/* ... unless the modem never stops talking */
 
 struct modem;
 typedef void (*modem_line_fn)(struct modem *m, const char *line, bool is_pdu);
@@ -57,6 +59,8 @@ struct modem {
 	void (*stop_done)(void *ctx);
 	void *stop_ctx;
 	bool direct_active;
+	bool settling;			/* sync answered; waiting for silence */
+	int64_t settle_start;
 	int64_t wait_since;		/* registration wait start */
 	int64_t wait_logged;
 	int last_reg;
@@ -211,6 +215,9 @@ static void modem_on_fd(void *ctx, int fd, short revents)
 			if (r == 0)
 				break;
 			at_chan_feed(m->chan, buf, (size_t)r);
+			if (m->state == MODEM_SYNC && m->settling &&
+			    loop_now(m->loop) - m->settle_start < MODEM_SYNC_QUIET_MAX_MS)
+				loop_timer_arm(m->loop, &m->t_state, MODEM_SYNC_QUIET_MS);
 			if ((size_t)r < sizeof buf)
 				break;
 		}
@@ -1077,13 +1084,27 @@ static void modem_sync_done(void *ctx, const struct at_response *r)
 			modem_sync_failed(m);
 		return;
 	}
-	/* Any final result, even ERROR, means the modem listens again. */
-	modem_enter(m, MODEM_INIT);
+	/* Any final result, even ERROR, means the modem listens again; but
+	 * it may be the end of an answer meant for a predecessor (a daemon
+	 * killed in the middle of AT+CMGL=4 leaves the modem still printing
+	 * it). Our AT is the last thing it was asked, so its OK is the last
+	 * thing it says: wait for silence, or every later answer would be
+	 * taken for the one before. */
+	if (!m->settling) {
+		m->settling = true;
+		m->settle_start = loop_now(m->loop);
+	}
+	loop_timer_arm(m->loop, &m->t_state, MODEM_SYNC_QUIET_MS);
 }
 
 static void modem_sync_send(struct modem *m)
 {
-	modem_cmd(m, "AT", NULL, MODEM_SYNC_TIMEOUT_MS, NULL, modem_sync_done, m);
+	/* The first AT after (re)opening starts with ESC: if a previous
+	 * daemon died between AT+CMGS and its PDU, the modem still sits at the
+	 * "> " prompt and would take our AT for message text. */
+	struct at_req r = { .cmd = "AT", .timeout_ms = MODEM_SYNC_TIMEOUT_MS, .esc_first = m->tries == 0,
+			    .on_done = modem_sync_done, .ctx = m };
+	at_chan_send(m->chan, &r);
 }
 
 /* ---- states ---------------------------------------------------------------- */
@@ -1114,6 +1135,11 @@ static int64_t modem_on_state_timer(void *ctx)
 		modem_setup_run(m);
 		break;
 	case MODEM_SYNC:
+		if (m->settling) {
+			m->settling = false;
+			modem_enter(m, MODEM_INIT);
+		}
+		break;
 	case MODEM_INIT:
 	case MODEM_READY:
 	case MODEM_STOPPED:
@@ -1150,6 +1176,7 @@ static void modem_enter(struct modem *m, enum modem_state s)
 		break;
 	case MODEM_SYNC:
 		/* Whatever was queued was for a modem that stopped listening. */
+		m->settling = false;
 		at_chan_cancel_all(m->chan);
 		memset(m->slot, 0, sizeof m->slot);
 		modem_script_reset(m);

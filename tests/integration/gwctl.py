@@ -170,8 +170,17 @@ class Gateway:
                 raise AssertionError('tinbaod exited (%s) while waiting for %s; log tail:\n%s'
                                      % (self.proc.returncode, what, self.log()[-3000:]))
             if time.monotonic() > end:
-                raise AssertionError('timeout waiting for %s; log tail:\n%s'
-                                     % (what, self.log()[-3000:]))
+                extra = ''
+                if getattr(self, 'modem_log', None):
+                    extra = '\nmodem log tail:\n' + self.modem_log()[-2000:]
+                    keep = os.environ.get('TINBAO_KEEP_LOGS')
+                    if keep:
+                        with open(os.path.join(keep, 'modem.log'), 'w') as f:
+                            f.write(self.modem_log())
+                        with open(os.path.join(keep, 'tinbaod.log'), 'w') as f:
+                            f.write(self.log())
+                raise AssertionError('timeout waiting for %s; log tail:\n%s%s'
+                                     % (what, self.log()[-3000:], extra))
             time.sleep(delay)
             delay = min(delay * 1.5, 0.25)
 

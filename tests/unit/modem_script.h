@@ -71,6 +71,15 @@ static inline const char *fm_next(struct fm *f)
 	static char cmd[2048];
 	for (int i = 0; i < 300; i++) {
 		fm_pump(f);
+		/* ESC before a command (leaving a stale prompt) is not part of it. */
+		size_t skip = 0;
+		while (skip < f->n && f->buf[skip] == 0x1b && skip + 1 < f->n)
+			skip++;
+		if (skip) {
+			memmove(f->buf, f->buf + skip, f->n - skip);
+			f->n -= skip;
+			f->buf[f->n] = 0;
+		}
 		size_t k = strcspn(f->buf, "\r\x1a");
 		if (k < f->n) {
 			size_t m = k < sizeof cmd - 1 ? k : sizeof cmd - 1;
@@ -98,6 +107,9 @@ static inline void fm_send(struct fm *f, const char *s)
 #define FM_EXPECT(f, cmd, reply) do { const char *got_ = fm_next(f); \
 	CHECKF(!strcmp(got_, (cmd)), "expected \"%s\", the daemon sent \"%s\"", (cmd), got_); \
 	if ((reply) != NULL) fm_send((f), (reply)); } while (0)
+
+/* Answers the sync AT and lets the quiet period after it pass. */
+#define FM_SYNC(f) do { FM_EXPECT(f, "AT", "\r\nOK\r\n"); loop_advance((f)->l, 300); } while (0)
 
 /* Nothing more was written. */
 #define FM_QUIET(f) do { for (int i_ = 0; i_ < 20; i_++) fm_pump(f); \

@@ -61,7 +61,7 @@ static struct modem *mk(struct loop *l, const char *path, struct app *a, const c
 
 static void boot_from_sync(struct fm *f)
 {
-	FM_EXPECT(f, "AT", "\r\nOK\r\n");
+	FM_SYNC(f);
 	FM_EXPECT(f, "ATE0", "\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CMEE=1", "\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
@@ -87,7 +87,7 @@ TEST(rejected_pin_is_never_sent_again)
 	struct app a = { 0 };
 	struct modem *m = mk(l, f.path, &a, "0000");
 	modem_start(m);
-	FM_EXPECT(&f, "AT", "\r\nOK\r\n");
+	FM_SYNC(&f);
 	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CMEE=1", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
@@ -106,7 +106,7 @@ TEST(rejected_pin_is_never_sent_again)
 	loop_advance(l, 60000);
 	FM_EXPECT(&f, "AT+CPIN?", NULL);
 	loop_advance(l, 10000);	/* no answer: resync */
-	FM_EXPECT(&f, "AT", "\r\nOK\r\n");
+	FM_SYNC(&f);
 	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CMEE=1", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
@@ -295,8 +295,38 @@ TEST(send_timeout_reports_and_resyncs)
 	loop_advance(l, 60000);
 	CHECK_INT(a.sent, 1);
 	CHECK_INT(a.err, MODEM_SEND_TIMEOUT);
-	FM_EXPECT(&f, "AT", "\r\nOK\r\n");
+	FM_SYNC(&f);
 	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
+	modem_free(m);
+	fm_close(&f);
+	loop_free(l);
+}
+
+/* A daemon killed in the middle of AT+CMGL=4 leaves the modem printing the
+ * rest of the listing: the new one must not take that OK for its own AT, or
+ * every later answer is taken for the one before (off by one for ever). */
+TEST(stale_answers_of_a_killed_predecessor_are_drained)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, f.path, &a, "");
+	modem_start(m);
+	FM_EXPECT(&f, "AT", "\r\n+CMGL: 5,0,,5\r\n0011223344\r\n\r\nOK\r\n");
+	loop_advance(l, 100);
+	fm_send(&f, "\r\n+CMTI: \"SM\",9\r\n");	/* still talking: not settled */
+	loop_advance(l, 200);
+	fm_send(&f, "\r\nOK\r\n");	/* the answer to our AT */
+	FM_QUIET(&f);
+	CHECK_INT(modem_state(m), MODEM_SYNC);
+	loop_advance(l, 300);
+	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CMEE=1", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	CHECK_INT(modem_state(m), MODEM_REGISTER);
+	CHECK_INT(a.pdus, 0);	/* the stale listing was nobody's */
 	modem_free(m);
 	fm_close(&f);
 	loop_free(l);
@@ -328,6 +358,7 @@ int main(void)
 	RUN(garbage_is_skipped_and_the_modem_carries_on);
 	RUN(sim_full_urc_triggers_a_sweep);
 	RUN(send_timeout_reports_and_resyncs);
+	RUN(stale_answers_of_a_killed_predecessor_are_drained);
 	RUN(missing_device_keeps_retrying_without_crashing);
 	return check_done();
 }

@@ -71,7 +71,7 @@ static struct modem *mk(struct loop *l, struct fm *f, struct app *a, const char 
 /* From sync to the end of the first sweep and health round. */
 static void boot(struct fm *f, struct app *a)
 {
-	FM_EXPECT(f, "AT", "\r\nOK\r\n");
+	FM_SYNC(f);
 	FM_EXPECT(f, "ATE0", "ATE0\r\r\nOK\r\n");	/* echo of the ATE0 itself */
 	FM_EXPECT(f, "AT+CMEE=1", "\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
@@ -100,7 +100,7 @@ TEST(start_with_pin_registration_wait_and_first_sweep)
 	modem_start(m);
 	FM_EXPECT(&f, "AT", NULL);
 	loop_advance(l, 1600);	/* the first AT goes unanswered: sync retries */
-	FM_EXPECT(&f, "AT", "\r\nOK\r\n");
+	FM_SYNC(&f);
 	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CMEE=1", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CGMM", "\r\nEC25\r\n\r\nOK\r\n");
@@ -225,7 +225,7 @@ TEST(sms_commands_refused_until_the_sim_is_ready)
 	struct app a = { .commit_ok = true };
 	struct modem *m = mk(l, &f, &a, "");
 	modem_start(m);
-	FM_EXPECT(&f, "AT", "\r\nOK\r\n");
+	FM_SYNC(&f);
 	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CMEE=1", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CGMM", "\r\nSIMCOM_SIM800L\r\n\r\nOK\r\n");
