@@ -348,7 +348,7 @@ static int fw_cmd_cmgl(struct fw_at *a, enum fw_at_form f, const struct fw_args 
 static int fw_index_arg(struct fw_at *a, const struct fw_args *g, enum fw_mem mem, int *slot)
 {
 	int idx;
-	if (!fw_arg_int(g, 0, 0, 1000, &idx))
+	if (!fw_arg_int(g, 0, 0, FW_SIM_SLOTS_MAX + 1, &idx))
 		return fw_at_cms(304);
 	*slot = idx - a->prof->index_base;
 	if (!fw_sim_in_range(a->sim, mem, *slot))

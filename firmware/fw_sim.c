@@ -12,7 +12,7 @@
 
 struct fw_sim *fw_sim_new(int sm, int me)
 {
-	if (sm < 1 || sm > 255 || me < 1 || me > 255)
+	if (sm < 1 || sm > FW_SIM_SLOTS_MAX || me < 1 || me > FW_SIM_SLOTS_MAX)
 		return NULL;
 	struct fw_sim *s = calloc(1, sizeof *s);
 	if (!s)

@@ -44,7 +44,12 @@ struct fw_sim {
 	char imsi[16], iccid[21];
 };
 
-/* sm, me: slots per memory (1..255). NULL when out of memory. */
+/* Real SIMs hold 10..255 messages; tests may ask for more (a backlog of a
+ * thousand messages without deletions), up to this. */
+#define FW_SIM_SLOTS_MAX 1000
+
+/* sm, me: slots per memory (1..FW_SIM_SLOTS_MAX). NULL when out of range
+ * or out of memory. */
 struct fw_sim *fw_sim_new(int sm, int me);
 void fw_sim_free(struct fw_sim *s);
 

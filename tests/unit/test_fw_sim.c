@@ -13,7 +13,7 @@ TEST(slots)
 	struct fw_sim *s = fw_sim_new(2, 1);
 	CHECK(s);
 	CHECK(!fw_sim_new(0, 1));
-	CHECK(!fw_sim_new(1, 256));
+	CHECK(!fw_sim_new(1, FW_SIM_SLOTS_MAX + 1));
 	CHECK_INT(fw_sim_store(s, FW_MEM_SM, FW_STAT_REC_UNREAD, 3, "00AABBCC"), 0);
 	CHECK_INT(fw_sim_store(s, FW_MEM_SM, FW_STAT_REC_UNREAD, 3, "00AABBCD"), 1);
 	CHECK_INT(fw_sim_store(s, FW_MEM_SM, FW_STAT_REC_UNREAD, 3, "00AABBCE"), -1);	/* full */
