@@ -109,6 +109,12 @@ static int decode_tpdu(const uint8_t *b, size_t n, struct pdu_msg *m, char *why,
 		 * networks pad the end with zero octets: with PI 00 nothing follows. */
 		{
 			uint8_t pi = b[off++];
+			/* Reserved bits 3..6 set (some networks pad with FF): the
+			 * octet is not a PI we can trust, and MR, RA and ST are
+			 * already read, so the rest is ignored rather than the
+			 * delivery report lost. */
+			if (pi & 0x78)
+				return PDU_OK;
 			if (pi & 0x01) {
 				NEED(1, "protocol identifier");
 				m->pid = b[off++];

@@ -381,6 +381,10 @@ TEST(status_report_optional_fields)
 	CHECK_INT(pdu_decode(hex, strlen(hex), -1, &m, why, sizeof why), 0);
 	CHECK_INT(m.enc, SMS_ENC_8BIT);
 	CHECK_INT(m.data_len, 2);
+	snprintf(hex, sizeof hex, "%s%s", base, "FFFFFF");	/* FF padding, not a PI */
+	CHECK_INT(pdu_decode(hex, strlen(hex), -1, &m, why, sizeof why), 0);
+	CHECK_INT(m.st, 0x30);
+	CHECK_STR(m.text, "");
 	snprintf(hex, sizeof hex, "%s%s", base, "06");	/* PI promises a DCS that is not there */
 	CHECK_INT(pdu_decode(hex, strlen(hex), -1, &m, why, sizeof why), PDU_E_TRUNC);
 	CHECK(strstr(why, "data coding") != NULL);
