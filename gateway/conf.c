@@ -365,6 +365,35 @@ static void conf_check_top_names(struct conf_ctx *ctx, const config_setting_t *r
 	}
 }
 
+static int conf_check_all(config_t *cfgp, struct conf_ctx *ctxp, struct tinbao_conf *out);
+
+/* The checks proper, on a file libconfig has read (or failed to). */
+static int conf_load_cfg(config_t *cfg, bool read_ok, const char *name, struct conf_ctx *ctx,
+			 struct tinbao_conf *out)
+{
+	if (!read_ok) {
+		/* libconfig stops at the first syntax error. */
+		const char *f = config_error_file(cfg);
+		int line = config_error_line(cfg);
+		char msg[300];
+		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(msg, sizeof msg, "cannot read: %s", config_error_text(cfg));
+		else
+			snprintf(msg, sizeof msg, "%s", config_error_text(cfg));
+		ctx->nerr++;
+		if (ctx->fn)
+			ctx->fn(ctx->arg, f ? f : name, line, msg);
+		else if (line)
+			fprintf(stderr, "%s:%d: %s\n", f ? f : name, line, msg);
+		else
+			fprintf(stderr, "%s: %s\n", f ? f : name, msg);
+		config_destroy(cfg);
+		conf_free(out);
+		return ctx->nerr;
+	}
+	return conf_check_all(cfg, ctx, out);
+}
+
 int conf_load(const char *path, struct tinbao_conf *out, conf_error_fn err, void *arg)
 {
 	memset(out, 0, sizeof *out);
@@ -384,31 +413,36 @@ int conf_load(const char *path, struct tinbao_conf *out, conf_error_fn err, void
 	if (!out->path || !out->dir)
 		abort();
 	ctx.dir = out->dir;
-
 	config_t cfg;
 	config_init(&cfg);
 	config_set_include_dir(&cfg, dir);
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-		/* libconfig stops at the first syntax error. */
-		const char *f = config_error_file(&cfg);
-		int line = config_error_line(&cfg);
-		ctx.nerr++;
-		char msg[300];
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			snprintf(msg, sizeof msg, "cannot read: %s", config_error_text(&cfg));
-		else
-			snprintf(msg, sizeof msg, "%s", config_error_text(&cfg));
-		if (err)
-			err(arg, f ? f : path, line, msg);
-		else if (line)
-			fprintf(stderr, "%s:%d: %s\n", f ? f : path, line, msg);
-		else
-			fprintf(stderr, "%s: %s\n", f ? f : path, msg);
-		config_destroy(&cfg);
-		conf_free(out);
-		return ctx.nerr;
-	}
-	const config_setting_t *root = config_root_setting(&cfg);
+	bool ok = config_read_file(&cfg, path) == CONFIG_TRUE;
+	return conf_load_cfg(&cfg, ok, path, &ctx, out);
+}
+
+int conf_load_string(const char *text, const char *name, struct tinbao_conf *out,
+		     conf_error_fn err, void *arg)
+{
+	memset(out, 0, sizeof *out);
+	struct conf_ctx ctx = { .file = name && *name ? name : "(string)", .fn = err, .arg = arg };
+	char dir[PATH_MAX];
+	conf_dirname(ctx.file, dir, sizeof dir);
+	out->path = strdup(ctx.file);
+	out->dir = strdup(dir);
+	if (!out->path || !out->dir)
+		abort();
+	ctx.dir = out->dir;
+	config_t cfg;
+	config_init(&cfg);
+	config_set_include_dir(&cfg, dir);
+	bool ok = config_read_string(&cfg, text ? text : "") == CONFIG_TRUE;
+	return conf_load_cfg(&cfg, ok, ctx.file, &ctx, out);
+}
+
+static int conf_check_all(config_t *cfgp, struct conf_ctx *ctxp, struct tinbao_conf *out)
+{
+	struct conf_ctx ctx = *ctxp;
+	const config_setting_t *root = config_root_setting(cfgp);
 	ctx.errs = conf_errlist_new();
 
 	conf_check_top_names(&ctx, root);
@@ -454,8 +488,9 @@ int conf_load(const char *path, struct tinbao_conf *out, conf_error_fn err, void
 		if (s->parse)
 			s->parse(&ctx, config_setting_get_member(root, s->name), out);
 
-	config_destroy(&cfg);
+	config_destroy(cfgp);
 	conf_errlist_flush(&ctx);
+	*ctxp = ctx;
 	if (ctx.nerr) {
 		conf_free(out);
 		return ctx.nerr;

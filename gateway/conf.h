@@ -95,6 +95,10 @@ typedef void (*conf_error_fn)(void *arg, const char *file, int line, const char 
 /* Fills *out (zeroed first). err NULL prints "FILE:LINE: msg" lines on
  * stderr. Returns 0, or the number of errors (> 0) with *out freed. */
 int conf_load(const char *path, struct tinbao_conf *out, conf_error_fn err, void *arg);
+/* The same from text (tests, fuzzing); name stands for the file in messages
+ * and its folder resolves relative paths and @include. */
+int conf_load_string(const char *text, const char *name, struct tinbao_conf *out,
+		     conf_error_fn err, void *arg);
 /* The normalised configuration, re-readable by conf_load() except for
  * masked secrets. */
 void conf_print(const struct tinbao_conf *c, FILE *f);
