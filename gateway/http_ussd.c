@@ -427,6 +427,19 @@ int http_ussd_new(struct http_ussd **out, const struct http_ussd_env *env, char 
 	return 0;
 }
 
+void http_ussd_reload(struct http_ussd *h, const struct catalog *catalog,
+		      const struct conf_ussd_http *conf, const struct conf_ussd_menu *menu,
+		      const char *country)
+{
+	if (!h)
+		return;
+	h->env.catalog = catalog;
+	if (conf)
+		h->env.conf = conf;
+	h->env.menu = menu;
+	h->env.country = country;
+}
+
 int http_ussd_fd(const struct http_ussd *h)
 {
 	return h ? h->fd : -1;

@@ -51,6 +51,14 @@ int http_ussd_new(struct http_ussd **out, const struct http_ussd_env *env, char 
 		  size_t whylen);
 void http_ussd_free(struct http_ussd *h);	/* NULL-safe; detaches from its loop */
 
+/* After a SIGHUP reload swapped the configuration and catalog: the new
+ * pointers (the old ones are about to be freed). The listen address keeps
+ * its value until a restart; secret, allow, timeout, path and the menu take
+ * effect at once. */
+void http_ussd_reload(struct http_ussd *h, const struct catalog *catalog,
+		      const struct conf_ussd_http *conf, const struct conf_ussd_menu *menu,
+		      const char *country);
+
 /* Registers the daemon's fd and its timer with l (one watch, one timer). */
 int http_ussd_attach(struct http_ussd *h, struct loop *l);
 
