@@ -40,12 +40,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		start = i + 1;
 	}
 
-	/* Let every timer run out, leave any prompt, end any partial line. */
+	/* Let every timer run out, then get back to a clean command line. */
 	now += 60000;
 	fw_at_tick(&a, now);
 	a.sreg[3] = 13;
 	a.sreg[5] = 8;
-	fw_at_feed(&a, (const uint8_t *)"\x1b\r", 2, now);
+	/* ESC leaves a prompt; CR ends a partial line (which may open a
+	 * prompt: AT+CMGS=...); ESC again leaves that one. */
+	fw_at_feed(&a, (const uint8_t *)"\x1b\r\x1b", 3, now);
 	fw_at_tick(&a, now);
 	a.sreg[3] = 13;	/* that last line may have set S3 again */
 	a.sreg[5] = 8;
