@@ -184,6 +184,7 @@ static int load_indicator(struct loader *L, const config_setting_t *g, struct ca
 				    ind->code);
 	ascii_of(ind->name, ind->name_ascii, sizeof ind->name_ascii);
 	ascii_of(ind->unit, ind->unit_ascii, sizeof ind->unit_ascii);
+	catalog_fold_key(ind->unit, ind->unit_key, sizeof ind->unit_key);
 	char type[16];
 	if (get_str(L, g, "type", true, type, sizeof type, "indicator") < 0)
 		return -1;
@@ -310,6 +311,7 @@ static int load_project(struct loader *L, const config_setting_t *g, struct cata
 		return -1;
 	ascii_of(p->name, p->name_ascii, sizeof p->name_ascii);
 	viet_fold_lower(p->code, strlen(p->code), p->code_fold, sizeof p->code_fold);
+	catalog_fold_key(p->code, p->code_key, sizeof p->code_key);
 	config_setting_t *m = config_setting_get_member(g, "indicators");
 	if (!m || (config_setting_type(m) != CONFIG_TYPE_ARRAY &&
 		   config_setting_type(m) != CONFIG_TYPE_LIST) || config_setting_length(m) < 1)
@@ -459,6 +461,24 @@ static int load_commune(struct loader *L, const config_setting_t *g, struct cata
 	return 0;
 }
 
+static size_t syn_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+const struct catalog_indicator *catalog_indicator_by_synonym(const struct catalog *c, const char *key)
+{
+	if (!c->syn || !key[0])
+		return NULL;
+	for (size_t h = syn_hash(key) & c->syn_mask; c->syn[h].key; h = (h + 1) & c->syn_mask)
+		if (!strcmp(c->syn[h].key, key))
+			return c->syn[h].ind;
+	return NULL;
+}
+
 static int load_all(struct loader *L, config_t *cfg)
 {
 	static const char *const top[] = { "version", "reports", "indicators", "projects", "communes",
@@ -550,6 +570,23 @@ static int load_all(struct loader *L, config_t *cfg)
 							    "indicator %s: \"%s\" already names %s",
 							    c->ind[i].code, c->ind[i].synonyms[a],
 							    c->ind[k].code);
+	size_t nsyn = 0, size = 16;
+	for (size_t i = 0; i < c->nind; i++)
+		nsyn += (size_t)c->ind[i].nsynonyms;
+	while (size < nsyn * 4)
+		size *= 2;
+	c->syn = calloc(size, sizeof *c->syn);
+	if (!c->syn)
+		return fail(L, NULL, "out of memory");
+	c->syn_mask = size - 1;
+	for (size_t i = 0; i < c->nind; i++)
+		for (int k = 0; k < c->ind[i].nsynonyms; k++) {
+			size_t h = syn_hash(c->ind[i].synonyms[k]) & c->syn_mask;
+			while (c->syn[h].key)
+				h = (h + 1) & c->syn_mask;
+			c->syn[h].key = c->ind[i].synonyms[k];
+			c->syn[h].ind = &c->ind[i];
+		}
 	for (size_t i = 0; i < c->nproj; i++) {
 		config_setting_t *g = config_setting_get_elem(projs, (unsigned)i);
 		if (load_project(L, g, &c->proj[i]) < 0)
@@ -583,6 +620,21 @@ static int load_all(struct loader *L, config_t *cfg)
 					return fail(L, e, "village code %s used twice", v->code);
 			c->nvil++;
 		}
+	}
+	size_t vsize = 16;
+	while (vsize < c->nvil * 4)
+		vsize *= 2;
+	c->vil_slot = malloc(vsize * sizeof *c->vil_slot);
+	if (!c->vil_slot)
+		return fail(L, NULL, "out of memory");
+	for (size_t i = 0; i < vsize; i++)
+		c->vil_slot[i] = -1;
+	c->vil_mask = vsize - 1;
+	for (size_t i = 0; i < c->nvil; i++) {
+		size_t h = syn_hash(c->vil[i].code) & c->vil_mask;
+		while (c->vil_slot[h] >= 0)
+			h = (h + 1) & c->vil_mask;
+		c->vil_slot[h] = (int32_t)i;
 	}
 	/* Communes were copied into a fixed array: link villages now. */
 	for (size_t i = 0, vi = 0; i < c->ncom; i++) {
@@ -678,6 +730,8 @@ void catalog_free(struct catalog *c)
 	free(c->proj);
 	free(c->com);
 	free(c->vil);
+	free(c->syn);
+	free(c->vil_slot);
 	free(c);
 }
 
@@ -745,6 +799,14 @@ const struct catalog_commune *catalog_commune_by_code(const struct catalog *c, c
 const struct catalog_village *catalog_village_by_code(const struct catalog *c, const char *code,
 						      catalog_day day)
 {
+	if (c->vil_slot) {
+		for (size_t h = syn_hash(code) & c->vil_mask; c->vil_slot[h] >= 0; h = (h + 1) & c->vil_mask) {
+			const struct catalog_village *v = &c->vil[c->vil_slot[h]];
+			if (!strcmp(v->code, code) && catalog_valid_on(v->from, v->until, day))
+				return v;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i < c->nvil; i++)
 		if (!strcmp(c->vil[i].code, code) &&
 		    catalog_valid_on(c->vil[i].from, c->vil[i].until, day))
@@ -813,8 +875,7 @@ const struct catalog_project *catalog_project_find(const struct catalog *c, cons
 	want[n] = 0;
 	const struct catalog_project *hit = NULL;
 	for (size_t i = 0; i < c->nproj; i++) {
-		char k[16];
-		catalog_fold_key(c->proj[i].code, k, sizeof k);
+		const char *k = c->proj[i].code_key;
 		if (!strcmp(k, f))
 			return &c->proj[i];
 		if (!n)

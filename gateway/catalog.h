@@ -39,6 +39,7 @@ struct catalog_indicator {
 	char name_ascii[CATALOG_NAME_MAX]; /* "hoc vien" */
 	char unit[24];			/* "người", "triệu đồng" */
 	char unit_ascii[24];		/* "nguoi", "trieu dong" */
+	char unit_key[24];		/* "trieudong": folded, no spaces */
 	enum catalog_value_type type;
 	double max;			/* sane maximum for one report */
 	/* Folded lower-case synonyms without spaces ("hocvien"), the code and
@@ -62,6 +63,7 @@ struct catalog_target {
 struct catalog_project {
 	char code[16];			/* "DA4.1" */
 	char code_fold[16];		/* "da4.1" */
+	char code_key[16];		/* "da41": folded, separators dropped */
 	char name[160];			/* Vietnamese */
 	char name_ascii[160];
 	char example[120];		/* a complete example after "BC " */
@@ -169,6 +171,11 @@ struct catalog_place_match {
 int catalog_match_place(const struct catalog *c, const char *const *words, int nwords,
 			const struct catalog_commune *within, catalog_day day,
 			struct catalog_place_match *m);
+/* The nearest commune name to the first words (up to three joined), within
+ * three edits, for "did you mean"; "" when none is that near. match_place
+ * fills m->suggestion itself only after a kind word ("xa ..."). */
+void catalog_suggest_commune(const struct catalog *c, const char *const *words, int nwords,
+			     catalog_day day, char *out, size_t outlen);
 /* Convenience over a whole string (folds and splits it). Returns 1 when a
  * commune (and maybe a village) was found, 0 otherwise. */
 int catalog_find_place(const struct catalog *c, const char *text, catalog_day day,
@@ -184,6 +191,9 @@ const struct catalog_indicator *catalog_indicator_at(const struct catalog *c, si
 const struct catalog_indicator *catalog_indicator_by_code(const struct catalog *c,
 							  const char *code);
 bool catalog_project_allows(const struct catalog_project *p, const struct catalog_indicator *ind);
+/* The indicator one of whose synonyms (code and name included) is exactly
+ * key, folded without spaces ("hocvien", "hv"); NULL if none. O(1). */
+const struct catalog_indicator *catalog_indicator_by_synonym(const struct catalog *c, const char *key);
 
 /* Damerau-Levenshtein (optimal string alignment) distance, capped: returns
  * cap + 1 as soon as the distance exceeds cap. Used for every "one typo" rule. */

@@ -15,6 +15,16 @@ struct catalog {
 	struct catalog_village *vil;	/* grouped by commune, in config order */
 	size_t nvil;
 	struct catalog_settings settings;
+	/* Every indicator synonym (folded, no spaces) → indicator: open
+	 * addressing, size a power of two, NULL key = empty slot. */
+	struct catalog_synonym_slot {
+		const char *key;
+		const struct catalog_indicator *ind;
+	} *syn;
+	size_t syn_mask;
+	/* Village codes → index into vil (first of equal codes), same scheme. */
+	int32_t *vil_slot;	/* -1 = empty */
+	size_t vil_mask;
 };
 
 #endif

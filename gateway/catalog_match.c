@@ -201,6 +201,10 @@ int catalog_edit_distance(const char *a, const char *b, int cap)
  * match, since one edit away from a short word is too many other words. */
 static bool near_key(const char *typed, const char *key)
 {
+	/* The first letter is taken as typed: it keeps the search cheap and
+	 * people rarely miss it. */
+	if (typed[0] != key[0])
+		return false;
 	char dt[16] = "", dk[16] = "", lt[128], lk[128];
 	size_t a = 0, b = 0, x = 0, y = 0;
 	for (const char *p = typed; *p; p++)
@@ -406,10 +410,12 @@ static int match_village(const struct catalog *c, const struct catalog_commune *
 	return 0;
 }
 
-static void suggest_commune(const struct catalog *c, const char *const *w, int nw, catalog_day day,
-			    struct catalog_place_match *m)
+void catalog_suggest_commune(const struct catalog *c, const char *const *w, int nw, catalog_day day,
+			     char *out, size_t outlen)
 {
 	int best = 4;
+	if (outlen)
+		out[0] = 0;
 	for (int n = 1; n <= nw && n <= 3; n++) {
 		char key[CATALOG_NAME_MAX];
 		concat_words(w, n, key, sizeof key);
@@ -422,7 +428,7 @@ static void suggest_commune(const struct catalog *c, const char *const *w, int n
 			int d = catalog_edit_distance(key, com->key, 3);
 			if (d < best) {
 				best = d;
-				snprintf(m->suggestion, sizeof m->suggestion, "%s", com->name_ascii);
+				snprintf(out, outlen, "%s", com->name_ascii);
 			}
 		}
 	}
@@ -473,7 +479,11 @@ int catalog_match_place(const struct catalog *c, const char *const *w, int nw,
 	}
 	if (!named) {
 		if (!within) {
-			suggest_commune(c, w + i, nw - i, day, m);
+			/* Only after "xa ...": elsewhere a word that is no commune is
+			 * usually something else, and the search is not free. */
+			if (skip)
+				catalog_suggest_commune(c, w + skip, nw - skip, day, m->suggestion,
+							sizeof m->suggestion);
 			return 0;
 		}
 		/* A village alone, in the sender's commune. */
@@ -520,5 +530,9 @@ int catalog_find_place(const struct catalog *c, const char *text, catalog_day da
 		while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
 			p++;
 	}
-	return catalog_match_place(c, (const char *const *)words, nw, NULL, day, m);
+	int r = catalog_match_place(c, (const char *const *)words, nw, NULL, day, m);
+	if (!r && !m->ambiguous && !m->suggestion[0])
+		catalog_suggest_commune(c, (const char *const *)words, nw, day, m->suggestion,
+					sizeof m->suggestion);
+	return r;
 }

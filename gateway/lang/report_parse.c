@@ -237,9 +237,7 @@ static bool is_unit_word(const struct catalog_indicator *ind, const char *w)
 		if (known)
 			return true;
 	}
-	char k[24];
-	catalog_fold_key(ind->unit_ascii, k, sizeof k);
-	return !strcmp(w, k) || !strcmp(w, "nguoi") || !strcmp(w, "luot");
+	return !strcmp(w, ind->unit_key) || !strcmp(w, "nguoi") || !strcmp(w, "luot");
 }
 
 /* ---- indicators ---- */
@@ -263,13 +261,10 @@ static int match_indicator(const struct catalog *c, const struct report_tokens *
 		typed[o] = 0;
 		if (w != k)
 			continue;
-		for (size_t x = 0; x < catalog_indicator_count(c); x++) {
-			const struct catalog_indicator *in = catalog_indicator_at(c, x);
-			for (int s = 0; s < in->nsynonyms; s++)
-				if (!strcmp(in->synonyms[s], typed)) {
-					*ind = in;
-					return k;
-				}
+		const struct catalog_indicator *in = catalog_indicator_by_synonym(c, typed);
+		if (in) {
+			*ind = in;
+			return k;
 		}
 	}
 	/* One edit away from a long synonym, unique (preferring the project's
@@ -292,7 +287,8 @@ static int match_indicator(const struct catalog *c, const struct report_tokens *
 		for (size_t x = 0; x < catalog_indicator_count(c); x++) {
 			const struct catalog_indicator *in = catalog_indicator_at(c, x);
 			for (int s = 0; s < in->nsynonyms; s++) {
-				if (strlen(in->synonyms[s]) < 4 ||
+				/* One typo, but not in the first letter. */
+				if (in->synonyms[s][0] != typed[0] || strlen(in->synonyms[s]) < 4 ||
 				    catalog_edit_distance(typed, in->synonyms[s], 1) > 1)
 					continue;
 				if (hit != in) {
@@ -387,6 +383,9 @@ static void find_date(const struct report_tokens *t, int start, bool *skip, cata
 {
 	static const char *const ngay[] = { "ngay", "ng", "nga", "ngy", NULL };
 	for (int i = start; i < t->n; i++) {
+		char c0 = t->tok[i].text[0];
+		if (t->tok[i].type != REPORT_TOK_DATE && c0 != 'n' && c0 != 'h')
+			continue;	/* cheap: every date form starts so */
 		catalog_day day = CATALOG_DAY_NONE;
 		int used = 0;
 		const char *subject = t->tok[i].text;
@@ -501,6 +500,24 @@ static int parse_project(const struct catalog *c, const struct report_tokens *t,
 static const char *const village_words[] = { "thon", "khu", "xom", "t", "k", "x", "th", "ban", NULL };
 static const char *const commune_words[] = { "xa", "tt", "thi", "thitran", "phuong", NULL };
 
+/* True when some commune's folded name (or alias) starts with the same two
+ * letters as word: a cheap gate before the fuzzy place lookup. A typo in
+ * the first two letters of a commune is not forgiven. */
+static bool may_start_commune(const struct catalog *c, const char *word)
+{
+	if (!word[0] || !word[1])
+		return false;
+	for (size_t i = 0; i < catalog_commune_count(c); i++) {
+		const struct catalog_commune *com = catalog_commune_at(c, i);
+		if (com->key[0] == word[0] && com->key[1] == word[1])
+			return true;
+		for (int a = 0; a < com->naliases; a++)
+			if (com->aliases[a][0] == word[0] && com->aliases[a][1] == word[1])
+				return true;
+	}
+	return false;
+}
+
 static void add_value(struct report *out, const struct catalog_indicator *ind, double v, bool sign,
 		      struct report_problems *pr)
 {
@@ -559,9 +576,14 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 		/* A commune named exactly wins over an indicator that shares a
 		 * word with it ("Dai Pham" is not DAI, "Hien Luong" not tien). */
 		struct catalog_place_match m;
+		memset(&m, 0, sizeof m);
 		const struct catalog_commune *within =
 			word_in(t, i, village_words) ? (out->commune ? out->commune : sender_commune) : NULL;
-		int found = catalog_match_place(c, words + i, t->n - i, within, out->day, &m);
+		/* The place lookup is the costly part: only for words that can
+		 * start one (a kind word, or the first letters of a commune). */
+		int found = 0;
+		if (within || word_in(t, i, commune_words) || may_start_commune(c, tok->text))
+			found = catalog_match_place(c, words + i, t->n - i, within, out->day, &m);
 		bool exact_commune = found && m.words_used > 0 && !m.fuzzy && !within && !out->place_named;
 		const struct catalog_indicator *ind = NULL;
 		bool fuzzy = false;
@@ -703,6 +725,9 @@ static void parse_dk(const struct report_tokens *t, int i, const struct report_e
 		words[k] = t->tok[k].text;
 	struct catalog_place_match m;
 	if (!catalog_match_place(env->catalog, words + i, t->n - i, NULL, out->day, &m)) {
+		if (!m.suggestion[0])
+			catalog_suggest_commune(env->catalog, words + i, t->n - i, out->day, m.suggestion,
+						sizeof m.suggestion);
 		char subj[40] = "";
 		for (int k = i; k < t->n && k < i + 2; k++) {
 			size_t l = strlen(subj);
