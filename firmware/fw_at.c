@@ -393,7 +393,9 @@ int64_t fw_at_next_deadline(const struct fw_at *a)
 	int64_t t = fw_min(fw_min(a->t_boot, a->t_sms_ready), fw_min(a->t_reg, a->t_retry));
 	t = fw_min(t, a->ussd_due ? a->t_ussd : FW_AT_NEVER);
 	t = fw_min(t, a->cnma_pending ? a->t_cnma : FW_AT_NEVER);
-	for (int i = 0; i < a->ncds; i++)
+	/* Status reports wait for the prompt to close (the next input wakes
+	 * the loop then): counting them now would make poll() spin. */
+	for (int i = 0; i < a->ncds && a->mode == FW_AT_MODE_CMD; i++)
 		t = fw_min(t, a->cds[i].due);
 	return t;
 }

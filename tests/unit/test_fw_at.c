@@ -254,6 +254,26 @@ TEST(ussd_menu_and_charset)
 	rig_close(&r);
 }
 
+TEST(no_spin_while_prompt_open)
+{
+	struct rig r;
+	rig_open(&r, "ec25");
+	io(&r, "ATE0;+CNMI=2,1,0,1,0\r");
+	/* "hello" with TP-SRR: a +CDS is due 300 ms after the send. */
+	const char *pdu = "0031000B914819325476F80000AA05E8329BFD06\x1a";
+	CHECK_STR(io(&r, "AT+CMGS=19\r"), "\r\n> ");
+	CHECK_STR(io(&r, pdu), "\r\n+CMGS: 1\r\n\r\nOK\r\n");
+	CHECK_INT(fw_at_next_deadline(&r.at), r.now + 300);
+	CHECK_STR(io(&r, "AT+CMGS=19\r"), "\r\n> ");
+	r.now += 1000;
+	fw_at_tick(&r.at, r.now);
+	/* Due but held: the deadline must not stay in the past. */
+	CHECK(fw_at_next_deadline(&r.at) > r.now);
+	/* The prompt closes: the report follows the OK. */
+	CHECK(!strncmp(io(&r, "\x1b"), "\r\n\r\nOK\r\n\r\n+CDS: 25\r\n07914889200030F006010B9148", 41));
+	rig_close(&r);
+}
+
 int main(void)
 {
 	RUN(echo_and_results);
@@ -265,5 +285,6 @@ int main(void)
 	RUN(pin_boot_and_reset);
 	RUN(registration_urcs);
 	RUN(ussd_menu_and_charset);
+	RUN(no_spin_while_prompt_open);
 	return check_done();
 }
