@@ -29,7 +29,9 @@ struct words {
 
 static int is_sep(char c)
 {
-	return c == ' ' || c == ',' || c == ';' || c == '\t' || c == '\n' || c == '\r' || c == ':';
+	/* Control characters (and NUL) separate words too: they never belong
+	 * to a name, and a reply must not echo them. */
+	return c == ' ' || c == ',' || c == ';' || c == ':' || (unsigned char)c < 0x20 || c == 0x7f;
 }
 
 static void split(const char *text, size_t len, struct words *w)
@@ -170,11 +172,22 @@ static void nearest_hint(const struct catalog *cat, const char *word, char *hint
 	}
 }
 
+/* Echoed words stay printable ASCII so that a reply is always GSM 7-bit
+ * (the extension characters [ ] { } | ~ ^ \\ would count double). */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e || strchr("[]{}|~^\\`", *s))
+			*s = '?';
+}
+
 static int fail(struct query *q, enum query_status st, const char *word, const char *hint)
 {
 	q->status = st;
 	snprintf(q->word, sizeof q->word, "%s", word ? word : "");
 	snprintf(q->hint, sizeof q->hint, "%s", hint ? hint : "");
+	printable(q->word);
+	printable(q->hint);
 	return -1;
 }
 

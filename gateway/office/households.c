@@ -325,6 +325,11 @@ static int parse_row(struct hh_import *im, const int *at, const struct csv_field
 	for (int c = 0; c < COL_N; c++)
 		v[c] = at[c] >= 0 && at[c] < nf ? &f[at[c]] : &empty;
 	for (int c = 0; c < COL_N; c++)
+		if (memchr(v[c]->text, 0, v[c]->len)) {
+			hh_error_add(im, line, "%s: contains a NUL byte (not a text CSV?)", cols[c].name);
+			return (int)(im->nerrors - before);
+		}
+	for (int c = 0; c < COL_N; c++)
 		if (!utf8_valid(v[c]->text, v[c]->len)) {
 			hh_error_add(im, line, "%s: not UTF-8 (save the sheet as \"CSV UTF-8\")",
 				     cols[c].name);
