@@ -511,7 +511,9 @@ static void fw_dev_poll(struct fw_dev *d, int64_t now)
 	int ictl = n;
 	n += fw_ctl_pollfds(&d->ctl, p + n, (int)(sizeof p / sizeof p[0]) - n);
 
-	int64_t t = fw_at_next_deadline(&d->at);
+	/* A hung or unplugged modem runs no timers: only the end of the fault
+	 * matters then (its deadline is in tf). */
+	int64_t t = d->link.up && !fw_dev_hanging(d, now) ? fw_at_next_deadline(&d->at) : INT64_MAX;
 	int64_t tf = fw_fault_next_deadline(&d->fault), tc = fw_ctl_next_deadline(&d->ctl);
 	if (tf < t)
 		t = tf;

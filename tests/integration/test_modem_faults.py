@@ -148,6 +148,29 @@ def test_reset():
         eq(m.status()['faults']['counts']['reset'], 1, 'counted')
 
 
+def cpu_ticks(pid):
+    f = open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()
+    return int(f[11]) + int(f[12])     # utime + stime, clock ticks
+
+
+def test_no_spinning_when_idle_or_hung():
+    # One poll() loop with deadlines: idle, and hung with a USSD answer
+    # due meanwhile, the modem must sleep, not spin.
+    with Modem() as m, m.at() as at:
+        at.cmd('ATE0')
+        pid = m.proc.pid
+        c0 = cpu_ticks(pid)
+        time.sleep(0.5)    # measuring idleness: nothing to wait for
+        idle = cpu_ticks(pid) - c0
+        at.write('AT+CUSD=1,"*101#",15\r')
+        at.expect(rb'OK', 2)
+        m.fault('hang', 0.8)
+        c0 = cpu_ticks(pid)
+        time.sleep(0.6)
+        hung = cpu_ticks(pid) - c0
+        check(idle <= 2 and hung <= 2, 'CPU ticks: idle %d, hung %d' % (idle, hung))
+
+
 def test_bad_fault_requests():
     with Modem() as m:
         for req in (('melt',), ('garbage', 1000000)):
