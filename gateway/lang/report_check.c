@@ -29,18 +29,23 @@ int report_check_values(const struct report *r, struct report_problems *pr)
 	const struct catalog_project *p = r->project;
 	for (int i = 0; i < r->nvalues; i++) {
 		const struct report_value *v = &r->values[i];
+		bool allowed = !p || catalog_project_allows(p, v->ind);
+		bool negative = v->value < 0 && !(p && p->signed_values);
+		bool big = fabs(v->value) > v->ind->max;
+		if (allowed && !negative && !big)
+			continue;	/* the common case, without formatting */
 		char subj[40], num[24], hint[48];
 		fmt_num(v->value, num, sizeof num);
 		snprintf(subj, sizeof subj, "%s %s", v->ind->code, num);
-		if (p && !catalog_project_allows(p, v->ind)) {
+		if (!allowed) {
 			report_problem_add(pr, REPORT_P_NOT_ALLOWED, v->ind->code, p->code);
 			continue;
 		}
-		if (v->value < 0 && !(p && p->signed_values)) {
+		if (negative) {
 			report_problem_add(pr, REPORT_P_NEGATIVE, subj, "");
 			continue;
 		}
-		if (fabs(v->value) > v->ind->max) {
+		if (big) {
 			fmt_num(v->ind->max, hint, sizeof hint);
 			report_problem_add(pr, REPORT_P_TOO_BIG, subj, hint);
 		}

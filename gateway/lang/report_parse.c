@@ -625,14 +625,10 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 			}
 			double v = 0;
 			int rc = report_parse_number(t->tok[num].text, unit, ind, &v);
-			char subj[40];
-			snprintf(subj, sizeof subj, "%s %s", ind->code, t->tok[num].text);
-			if (rc) {
-				report_problem_add(pr, (enum report_problem_code)rc, subj, "");
-				continue;
-			}
-			if (sign < 0 && !is_signed && out->form != REPORT_FORM_SUA) {
-				report_problem_add(pr, REPORT_P_NEGATIVE, subj, "");
+			if (rc || (sign < 0 && !is_signed && out->form != REPORT_FORM_SUA)) {
+				char subj[40];
+				snprintf(subj, sizeof subj, "%s %s", ind->code, t->tok[num].text);
+				report_problem_add(pr, rc ? (enum report_problem_code)rc : REPORT_P_NEGATIVE, subj, "");
 				continue;
 			}
 			add_value(out, ind, sign < 0 ? -v : v, sign != 0, pr);
