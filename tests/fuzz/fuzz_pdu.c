@@ -1,6 +1,7 @@
 /* fuzz_pdu.c: properties of pdu_decode on any input, not only "no crash".
  * The first byte picks the form of the rest:
- *   even         the rest is hex text as a modem line would carry it;
+ *   0xFE         the rest is text for the encoder (see fuzz_encoder);
+ *   other even   the rest is hex text as a modem line would carry it;
  *   odd, bit 1   the rest is raw octets (hex-encoded here), length unknown;
  *   odd, !bit 1  raw octets with the TPDU length an SMSC prefix implies.
  * Properties:
@@ -88,11 +89,58 @@ static void require_round_trip(const char *text)
 	}
 }
 
+/* Any bytes as text to send: invalid UTF-8 is refused with a reason;
+ * valid text is split into parts whose decoded texts join back to it. */
+static void fuzz_encoder(const uint8_t *data, size_t n)
+{
+	static struct pdu_part parts[PDU_MAX_PARTS];
+	static struct pdu_msg m;
+	static char text[2100], joined[8192];
+	static uint8_t u16[8192];
+	char why[256];
+	if (n >= sizeof text || memchr(data, 0, n))
+		return;
+	memcpy(text, data, n);
+	text[n] = '\0';
+	struct pdu_submit_opts o = { .to = "1414", .text = text, .force = -1, .ref16 = n & 1 };
+	why[0] = '\0';
+	int np = pdu_encode_submit(&o, parts, PDU_MAX_PARTS, why, sizeof why);
+	if (!utf8_valid(text, n)) {
+		FUZZ_REQUIRE(np == PDU_E_ENCODING && why[0]);
+		return;
+	}
+	FUZZ_REQUIRE(np >= 1);
+	size_t jl = 0, ul = 0;
+	for (int i = 0; i < np; i++) {
+		FUZZ_REQUIRE(pdu_decode(parts[i].hex, strlen(parts[i].hex), parts[i].tpdu_len, &m, why,
+					sizeof why) == PDU_OK);
+		FUZZ_REQUIRE(np == 1 ? !m.concat.present
+				     : (m.concat.present && m.concat.seq == i + 1 && m.concat.total == np));
+		FUZZ_REQUIRE(jl + m.text_len < sizeof joined && ul + m.data_len <= sizeof u16);
+		memcpy(joined + jl, m.text, m.text_len);
+		jl += m.text_len;
+		memcpy(u16 + ul, m.data, m.data_len);
+		ul += m.data_len;
+	}
+	joined[jl] = '\0';
+	if (m.enc == SMS_ENC_UCS2) {
+		static char t16[8192];
+		FUZZ_REQUIRE(utf16be_to_utf8(u16, ul, t16, sizeof t16) != (size_t)-1);
+		FUZZ_REQUIRE(strcmp(t16, text) == 0);
+	} else {
+		FUZZ_REQUIRE(strcmp(joined, text) == 0);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > 2048)
 		return 0;
 	uint8_t mode = data[0];
+	if (mode == 0xFE) {
+		fuzz_encoder(data + 1, size - 1);
+		return 0;
+	}
 	const uint8_t *rest = data + 1;
 	size_t n = size - 1;
 	char *hex;
