@@ -29,6 +29,12 @@
  *      This loop also runs at start-up: messages committed before a crash
  *      are dispatched then, and never twice since handled_at commits with
  *      the replies.
+ *   Batching: each commit is an fsync (synchronous=FULL), about 200 a second
+ *      on an ordinary disk. For a sweep that returns many PDUs, wrap their
+ *      commits in one store_begin() .. store_commit() (the inner ones become
+ *      savepoints): one fsync for the batch (bench_store: 15x). Delete the
+ *      slots only after that outer commit succeeded; if it fails nothing of
+ *      the batch is stored.
  *   4. A timer at concat_next_due(s, wait, &when) calls
  *      concat_assemble_overdue(s, now, wait) (wait = limits.incomplete_wait)
  *      and then step 3.
