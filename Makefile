@@ -110,6 +110,12 @@ unit: deps
 run: deps all
 	sh scripts/run.sh $(BUILD)
 
+# The gateway acceptance tests at full size: 500 messages waiting on the SIM
+# plus 500 live, 40 kill -9 rounds (make test runs them at a fifth).
+torture: deps
+	$(MAKE) --no-print-directory BUILD=build/test SAN=1 OPT="-O1 -g" tests-built
+	TINBAO_SCALE=5 /usr/bin/python3 tests/run.py --build build/test -k test_gateway
+
 fuzz: deps
 	sh scripts/fuzz.sh $(FUZZ_SECONDS)
 
