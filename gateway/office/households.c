@@ -141,6 +141,10 @@ int hh_code_valid(const char *code)
 	size_t n = strlen(code);
 	if (n == 0 || n >= HH_CODE_MAX)
 		return 0;
+	/* A letter or digit first: "-12" would read as a formula in a sheet. */
+	if (!((code[0] >= 'a' && code[0] <= 'z') || (code[0] >= 'A' && code[0] <= 'Z') ||
+	      (code[0] >= '0' && code[0] <= '9')))
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = code[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -111,7 +111,8 @@ struct hh_record {
 	char projects[HH_MAX_PROJECTS][HH_PROJECT_MAX];
 };
 
-/* Household codes are ASCII letters, digits and . _ - / (1..23). */
+/* Household codes are ASCII letters, digits and . _ - / (1..23), starting
+ * with a letter or digit. */
 int hh_code_valid(const char *code);
 
 #endif

@@ -181,6 +181,8 @@ TEST(codes)
 	CHECK(hh_code_valid("VT-03/12.a_b"));
 	CHECK(!hh_code_valid(""));
 	CHECK(!hh_code_valid("a b"));
+	CHECK(!hh_code_valid("-12"));
+	CHECK(!hh_code_valid("/x"));
 	CHECK(!hh_code_valid("123456789012345678901234"));
 	CHECK(!hh_code_valid("m\xC3\xA3"));
 }
