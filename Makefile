@@ -111,10 +111,13 @@ run: deps all
 	sh scripts/run.sh $(BUILD)
 
 # The gateway acceptance tests at full size: 500 messages waiting on the SIM
-# plus 500 live, 40 kill -9 rounds (make test runs them at a fifth).
+# plus 500 live, 40 kill -9 rounds (make test runs them at a fifth); then the
+# crash/modem-fault/disk-full campaign with 1,000 messages a scenario
+# (tests/integration/torture.py; TORTURE_ARGS="--seed N" replays a run).
 torture: deps
 	$(MAKE) --no-print-directory BUILD=build/test SAN=1 OPT="-O1 -g" tests-built
 	TINBAO_SCALE=5 /usr/bin/python3 tests/run.py --build build/test -k test_gateway
+	TINBAO_BUILD=build/test /usr/bin/python3 tests/integration/torture.py --messages 1000 $(TORTURE_ARGS)
 
 fuzz: deps
 	sh scripts/fuzz.sh $(FUZZ_SECONDS)
