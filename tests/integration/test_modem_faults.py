@@ -94,6 +94,28 @@ def test_unplug():
             eq(len(lines), 2, 'the message waited in the network')
 
 
+def test_unplug_tcp():
+    with Modem(tcp=True) as m:
+        at = m.at()
+        eq(at.cmd('ATE0')[1], 'OK', 'AT over TCP')
+        m.fault('unplug', 0.5)
+        try:
+            at.expect(rb'never', 2)
+            raise AssertionError('the connection survived the unplug')
+        except ModemError as e:
+            check('timeout' not in str(e), 'not closed by the modem: %s' % e)
+        at.close()
+        try:
+            m.at().close()
+            raise AssertionError('connected while unplugged')
+        except OSError:
+            pass
+        m.wait('plugged', 3)
+        m.wait('sms-ready', 3)
+        with m.at() as at:
+            eq(at.cmd('AT')[1], 'OK', 'same port after the replug')
+
+
 def test_cms_error():
     with Modem() as m, m.at() as at:
         at.cmd('ATE0')
