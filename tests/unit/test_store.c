@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "store/migrations.h"
 #include "store/store.h"
 #include "store/store_events.h"
 #include "store/store_health.h"
@@ -98,6 +99,82 @@ TEST(test_open_migrates_and_reopens)
 	CHECK_INT(count_rows(s, "outbox"), 1);
 	CHECK(store_outbox_queue(s, "+84912345678", "x", 0, "t2", 100) < 0);
 	store_close(s);
+	cleanup();
+}
+
+/* The n-th "CREATE TABLE name" of a migration's text, into out. */
+static bool nth_table(const char *sql, int n, char *out, size_t len)
+{
+	const char *p = sql;
+	for (int i = 0; (p = strstr(p, "CREATE TABLE ")); i++) {
+		p += 13;
+		if (i == n) {
+			size_t k = strcspn(p, " (\n\t");
+			snprintf(out, len, "%.*s", (int)k, p);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool table_exists(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1,
+			   &st, NULL);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	bool yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/* A database left at version 1 by an older build is brought up to date;
+ * a migration that fails leaves the previous version whole. */
+TEST(test_migrations_incremental_and_atomic)
+{
+	if (store_schema_latest() < 2 || store_migrations[0].version != 1)
+		return;	/* needs a second migration to say anything */
+	char t0[64], t1[64];
+	CHECK(nth_table(store_migrations[1].sql, 0, t0, sizeof t0));
+	bool two_tables = nth_table(store_migrations[1].sql, 1, t1, sizeof t1);
+
+	/* Version 1 only, as an older tinbaod would have left it. */
+	fresh_db();
+	sqlite3 *db = NULL;
+	CHECK(sqlite3_open(dbpath, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, store_migrations[0].sql, NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	struct store *s = open_rw();
+	if (!s)
+		return;
+	CHECK_INT(store_schema_version(s), store_schema_latest());
+	CHECK(table_exists(store_db(s), t0));
+	store_close(s);
+	cleanup();
+
+	/* Migration 2 collides with an object that is already there: it
+	 * fails, nothing of it stays, the version stays 1. */
+	fresh_db();
+	CHECK(sqlite3_open(dbpath, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, store_migrations[0].sql, NULL, NULL, NULL) == SQLITE_OK);
+	char sql[160];
+	snprintf(sql, sizeof sql, "CREATE TABLE %s (x); PRAGMA user_version = 1;", t0);
+	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	char why[256] = "";
+	s = NULL;
+	CHECK_INT(store_open(&s, dbpath, false, why, sizeof why), STORE_E_SCHEMA);
+	CHECK(strstr(why, store_migrations[1].name) != NULL);
+	CHECK(sqlite3_open(dbpath, &db) == SQLITE_OK);
+	sqlite3_stmt *st = NULL;
+	sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	if (two_tables)
+		CHECKF(!table_exists(db, t1), "%s left behind by a failed migration", t1);
+	sqlite3_close(db);
 	cleanup();
 }
 
@@ -326,6 +403,7 @@ TEST(test_events_and_health)
 int main(void)
 {
 	RUN(test_open_migrates_and_reopens);
+	RUN(test_migrations_incremental_and_atomic);
 	RUN(test_permissions_0600);
 	RUN(test_open_errors);
 	RUN(test_cache_and_transactions);
