@@ -63,7 +63,7 @@ $(GEN_MIG): $(MIGRATIONS) scripts/embed-migrations.sh
 # empty.o keeps every archive indexed while a wing has no sources yet.
 EMPTY_O := $(BUILD)/obj/gen/empty.o
 $(EMPTY_O):
-	@mkdir -p $(dir $@)
+	@mkdir -p $(dir $@) $(BUILD)/gen
 	echo 'typedef int tinbao_empty_unit;' > $(BUILD)/gen/empty.c
 	$(CC) $(CFLAGS_ALL) -c $(BUILD)/gen/empty.c -o $@
 $(SMS_LIB): $(call obj,$(SMS_SRC)) $(EMPTY_O)
