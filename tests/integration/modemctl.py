@@ -22,6 +22,8 @@ in tests/integration (the folder is on sys.path when a test runs from it):
         m.fault('hang', 2)                    # hang / garbage / unplug / cms-error /
         m.fault('cms-error', 1, 500)          #   slow / no-network / reset
         m.status()                            # dict: registration, storage, counters...
+        m.stop(); m.start()                   # restart (same port, same --state SIM)
+        m.kill()                              # SIGKILL, a crash
         with m.at() as at:                    # talk AT to it directly
             lines, final = at.cmd('AT+CMGL=4')
             at.expect(rb'\+CMTI: "SM",(\d+)', timeout=3)
