@@ -230,26 +230,29 @@ int report_keyword_match(const struct report_tokens *t, int start, const struct 
 		suggest[0] = 0;
 	if (start >= t->n || t->tok[start].type != REPORT_TOK_WORD)
 		return -1;
+	/* The first one, two and three words joined, computed once. */
+	char typed[3][96];
+	int have[3];
+	for (int k = 0; k < 3; k++)
+		have[k] = join_words(t, start, k + 1, typed[k], sizeof typed[k]) == k + 1;
 	int best = -1, best_words = 0;
 	size_t best_len = 0;
-	for (int k = 3; k >= 1; k--) {
-		char typed[96];
-		int w = join_words(t, start, k, typed, sizeof typed);
-		if (w != k)
-			continue;
-		for (size_t i = 0; i < nkw; i++) {
-			char form[48];
-			for (const char *f = kw[i].forms; *f;) {
-				f = next_form(f, form, sizeof form);
-				if (!strcmp(form, typed) && strlen(form) > best_len) {
+	for (size_t i = 0; i < nkw; i++) {
+		char form[48];
+		for (const char *f = kw[i].forms; *f;) {
+			f = next_form(f, form, sizeof form);
+			/* Longest typed run first: "bao cao" over "bao". */
+			for (int k = 2; k >= 0; k--) {
+				if (!have[k] || form[0] != typed[k][0] || strcmp(form, typed[k]))
+					continue;
+				if (k + 1 > best_words || (k + 1 == best_words && strlen(form) > best_len)) {
 					best = (int)i;
 					best_len = strlen(form);
-					best_words = k;
+					best_words = k + 1;
 				}
+				break;
 			}
 		}
-		if (best >= 0)
-			break;
 	}
 	if (best >= 0) {
 		*used = best_words;
