@@ -140,6 +140,18 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql)
 	return st;
 }
 
+int store_reset_all(struct store *s)
+{
+	int busy = 0;
+	for (size_t i = 0; s && i < s->capcache; i++) {
+		if (!s->cache[i].sql || !sqlite3_stmt_busy(s->cache[i].st))
+			continue;
+		busy++;
+		sqlite3_reset(s->cache[i].st);
+	}
+	return busy;
+}
+
 /* ---- writes and the fault hook ---- */
 
 bool store_fault_hit(struct store *s)

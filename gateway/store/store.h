@@ -38,6 +38,13 @@ sqlite3 *store_db(struct store *s);
  * the same literal again while iterating over its rows: that resets it. */
 sqlite3_stmt *store_prepare(struct store *s, const char *sql);
 
+/* Resets every cached statement. A statement stepped to a row and not
+ * reset keeps a read snapshot open, and with it the WAL cannot be
+ * checkpointed past that point (the file grows). The daemon calls this
+ * once per event-loop turn, when no statement is being iterated. Returns
+ * how many were still busy (0 when every caller reset its statements). */
+int store_reset_all(struct store *s);
+
 /* sqlite3_step() plus the fault-injection point: a statement that writes
  * (sqlite3_stmt_readonly() false) counts as one write and may fail with
  * SQLITE_FULL when TINBAO_FAULT_STORE says so. Records the error message.

@@ -191,6 +191,7 @@ TEST(test_shuffled_stream_exactly_once)
 	}
 	free(im);
 	CHECK_INT(found, NMSG);
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	remove_db();
 }
@@ -239,6 +240,7 @@ TEST(test_overdue_groups_timing)
 	CHECK_INT(count(s, "SELECT count(*) FROM messages WHERE incomplete = 1"), 3);
 	CHECK_INT(concat_next_due(s, 600, &when), 0);
 	free(m);
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	remove_db();
 }

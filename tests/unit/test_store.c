@@ -98,6 +98,7 @@ TEST(test_open_migrates_and_reopens)
 	CHECK(store_readonly(s));
 	CHECK_INT(count_rows(s, "outbox"), 1);
 	CHECK(store_outbox_queue(s, "+84912345678", "x", 0, "t2", 100) < 0);
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	cleanup();
 }
@@ -197,6 +198,7 @@ TEST(test_permissions_0600)
 	s = open_rw();
 	CHECK(stat(dbpath, &st) == 0);
 	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	cleanup();
 }
@@ -250,6 +252,7 @@ TEST(test_cache_and_transactions)
 	CHECK_INT(store_rollback(s), 0);
 	CHECK_INT(count_rows(s, "events"), 1);
 	CHECK(store_commit(s) < 0);	/* nothing open */
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	cleanup();
 }
@@ -281,6 +284,7 @@ TEST(test_fault_injection)
 	unsetenv("TINBAO_FAULT_STORE");
 	CHECK(store_outbox_queue(s, "+84912345678", "5", 0, "e", 1) == STORE_E_FAULT);
 	CHECK(store_outbox_queue(s, "+84912345678", "5", 0, "e", 1) > 0);
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	cleanup();
 }
@@ -352,6 +356,7 @@ TEST(test_users)
 	CHECK_STR(store_user_role_name(ROLE_OFFICIAL), "official");
 	CHECK_INT(store_user_role_parse("Staff"), ROLE_STAFF);
 	CHECK_INT(store_user_role_parse("boss"), ROLE_NONE);
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	cleanup();
 }
@@ -396,6 +401,7 @@ TEST(test_events_and_health)
 	CHECK_INT(store_health_get(s, "signal", v, sizeof v, NULL, NULL), 1);
 	CHECK_STR(v, "17");
 	CHECK_INT(count_rows(s, "modem_health_history"), 3);
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	cleanup();
 }

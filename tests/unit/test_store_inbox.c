@@ -29,6 +29,9 @@ static struct store *fresh(void)
 
 static void done(struct store *s)
 {
+	/* Every store function resets what it stepped: no snapshot is left
+	 * open to hold back WAL checkpoints. */
+	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	char p[200];
 	const char *sfx[] = { "", "-wal", "-shm" };
