@@ -32,12 +32,20 @@ static int inbox_print(const struct inbox_message *m, void *arg)
 		printf(" [%d/%d parts%s]", m->parts, m->parts_total, m->incomplete ? ", incomplete" : "");
 	if (!m->handled_at)
 		printf(" [not dispatched yet]");
-	/* One line per message: newlines inside the text are shown as " / ". */
+	/* One line per message: newlines inside the text are shown as " / ".
+	 * Other control characters (C0, DEL, C1 such as U+009B CSI) are shown
+	 * as \xNN: an SMS must not drive the admin's terminal. */
 	fputs("\n        ", stdout);
-	for (const char *p = m->text; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)m->text; *p; p++) {
 		if (*p == '\n')
 			fputs(" / ", stdout);
-		else if (*p != '\r')
+		else if (*p == '\r')
+			continue;
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			printf("\\x%02x", *++p);
+		else
 			fputc(*p, stdout);
 	}
 	fputc('\n', stdout);
