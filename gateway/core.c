@@ -554,6 +554,8 @@ void core_kick(struct core *c)
 void core_stop(struct core *c)
 {
 	c->stopping = true;
+	int64_t now = core_now();
+	store_health_set(c->store, "state", "stopped", true, now);
 	loop_timer_stop(c->loop, &c->t_outbox);
 	loop_timer_stop(c->loop, &c->t_check);
 	loop_timer_stop(c->loop, &c->t_concat);

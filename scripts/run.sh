@@ -37,6 +37,18 @@ fi
 if ! grep -q '^[[:space:]]*catalog' "$CONF"; then
 	printf '\ncatalog = "%s/config/catalog.conf";\n' "$ROOT" >> "$CONF"
 fi
+# Demo people, unless the shipped config already lists some.
+if ! grep -q '^[[:space:]]*users[[:space:]]*=' "$CONF"; then
+	cat >> "$CONF" <<'EOC'
+
+# make run: demo users (the database wins once they exist).
+users = (
+	{ phone = "0912345678"; name = "Demo CTV 1"; role = "collaborator"; commune = "am-ha"; village = "am-ha/thon-1"; },
+	{ phone = "0987654321"; name = "Demo CTV 2"; role = "collaborator"; commune = "bang-gia"; village = "bang-gia/thon-2"; },
+	{ phone = "0911111111"; name = "Demo staff"; role = "staff"; }
+);
+EOC
+fi
 
 MPID= DPID= FPID=
 stop() {
@@ -96,7 +108,7 @@ FPID=$!
 
 sms() {
 	echo "  SMS IN   $1 -> gateway: $2"
-	"$MODEM" sms --control "$CTL" --from "$1" "$2" > /dev/null
+	"$MODEM" sms --control "$CTL" --from "$1" ${3:-} "$2" > /dev/null
 }
 
 "$MODEM" wait --control "$CTL" registered --timeout 10 > /dev/null 2>&1
@@ -108,7 +120,7 @@ sms 0987654321 "bc da3.1 tap huan 2 lop, 45 nguoi"
 sleep 2
 sms 0911111111 "TK DA4.1 T11"
 sleep 2
-sms VIETTEL "Quy khach duoc tang 10000d"
+sms VIETTEL "Quy khach duoc tang 10000d" --alnum	# an operator: never answered
 sleep 3
 cat <<EOT
 
