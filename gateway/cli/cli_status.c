@@ -96,6 +96,7 @@ int cli_status(int argc, char **argv)
 		cli_close(&e);
 		return 1;
 	}
+	int64_t last_sent = store_outbox_last_sent_at(s);
 	struct status_out o = { .json = json, .now = (int64_t)time(NULL) };
 	if (json) {
 		json_t *root = json_object();
@@ -117,6 +118,7 @@ int cli_status(int argc, char **argv)
 		for (int i = 0; i < 5; i++)
 			json_object_set_new(out, store_outbox_state_name((enum outbox_state)i),
 					    json_integer(oc[i]));
+		json_object_set_new(out, "last_sent_at", cli_json_time(last_sent > 0 ? last_sent : 0));
 		json_object_set_new(root, "outbox", out);
 		o.obj = json_array();
 		rc |= store_events_each(s, 10, 0, status_event, &o) < 0;
@@ -136,9 +138,10 @@ int cli_status(int argc, char **argv)
 		printf("         %lld waiting for dispatch, %lld parts waiting for the rest,"
 		       " %lld incomplete, %lld undecodable\n", (long long)ic.unhandled,
 		       (long long)ic.open_parts, (long long)ic.incomplete, (long long)ic.rejects);
-		printf("outbox   %d queued, %d sending, %d sent, %d delivered, %d failed\n",
-		       oc[OUTBOX_QUEUED], oc[OUTBOX_SENDING], oc[OUTBOX_SENT], oc[OUTBOX_DELIVERED],
-		       oc[OUTBOX_FAILED]);
+		cli_time(last_sent > 0 ? last_sent : 0, t, sizeof t);
+		printf("outbox   %d queued, %d sending, %d sent, %d delivered, %d failed,"
+		       " last sent %s\n", oc[OUTBOX_QUEUED], oc[OUTBOX_SENDING], oc[OUTBOX_SENT],
+		       oc[OUTBOX_DELIVERED], oc[OUTBOX_FAILED], t);
 		printf("events (latest first):\n");
 		rc |= store_events_each(s, 10, 0, status_event, &o) < 0;
 	}

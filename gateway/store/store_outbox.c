@@ -433,6 +433,17 @@ int64_t store_outbox_status_report(struct store *s, const struct status_report_i
 	return rc < 0 ? rc : id;
 }
 
+int64_t store_outbox_last_sent_at(struct store *s)
+{
+	sqlite3_stmt *st = store_prepare(s,
+		"SELECT coalesce(max(sent_at), 0) FROM outbox WHERE state IN ('sent', 'delivered')");
+	if (!st)
+		return STORE_E_DB;
+	int64_t v = store_step(s, st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : STORE_E_DB;
+	sqlite3_reset(st);
+	return v;
+}
+
 int store_outbox_counts(struct store *s, int counts[5])
 {
 	memset(counts, 0, 5 * sizeof *counts);

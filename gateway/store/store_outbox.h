@@ -99,6 +99,9 @@ struct status_report_in {
 int64_t store_outbox_status_report(struct store *s, const struct status_report_in *r,
 				   int64_t now);
 
+/* When the last message went out (sent_at of the newest sent or delivered
+ * row), 0 if none, negative on error. */
+int64_t store_outbox_last_sent_at(struct store *s);
 /* Counts per state, indexed by enum outbox_state. */
 int store_outbox_counts(struct store *s, int counts[5]);
 /* Newest first, at most limit rows (0: no limit); fn returns non-zero to

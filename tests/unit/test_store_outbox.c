@@ -219,6 +219,7 @@ TEST(test_reply_cap_count_and_listing)
 		}
 	}
 	CHECK_INT(store_outbox_sent_since(s, "+84912345678", 0), 3);
+	CHECK_INT(store_outbox_last_sent_at(s), 3000);
 	CHECK_INT(store_outbox_sent_since(s, "+84912345678", 2000), 2);
 	CHECK_INT(store_outbox_sent_since(s, "+84900000000", 0), 0);
 	char buf[256] = "";
