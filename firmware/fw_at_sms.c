@@ -303,12 +303,31 @@ static void fw_list_one(struct fw_at *a, int slot, const struct fw_sim_msg *m, b
 	fw_at_put_text(a, &addr, d.addr.text);
 	if (ok && d.type == PDU_DELIVER)
 		fw_time_text(&d.scts, t, sizeof t);
+	/* AT+CSDH=1 adds the header fields of 27.005 3.4.2 / 3.4.3: type of
+	 * address and length (listing); first octet, PID, DCS and SMSC too
+	 * (reading). The length is the body's in characters. */
+	char extra[160] = "";
+	if (a->csdh && ok) {
+		struct fw_buf sca;
+		fw_buf_init(&sca);
+		fw_at_put_text(a, &sca, d.smsc.text);
+		size_t chars = 0;
+		for (const char *c = d.text; *c; c++)
+			chars += ((unsigned char)*c & 0xC0) != 0x80;
+		if (list)
+			snprintf(extra, sizeof extra, ",%u,%zu", d.addr.toa, chars);
+		else
+			snprintf(extra, sizeof extra, ",%u,%u,%u,%u,\"%s\",%u,%zu", d.addr.toa,
+				 d.first_octet, d.pid, d.dcs, sca.p ? sca.p : "",
+				 d.has_smsc ? d.smsc.toa : 129, chars);
+		fw_buf_free(&sca);
+	}
 	if (m->stat <= FW_STAT_REC_READ)
-		fw_at_info(a, "%s: %s\"%s\",\"%s\",,\"%s\"", head, idx, fw_stat_text(m->stat),
-			   addr.p ? addr.p : "", t);
+		fw_at_info(a, "%s: %s\"%s\",\"%s\",,\"%s\"%s", head, idx, fw_stat_text(m->stat),
+			   addr.p ? addr.p : "", t, extra);
 	else
-		fw_at_info(a, "%s: %s\"%s\",\"%s\",", head, idx, fw_stat_text(m->stat),
-			   addr.p ? addr.p : "");
+		fw_at_info(a, "%s: %s\"%s\",\"%s\",%s", head, idx, fw_stat_text(m->stat),
+			   addr.p ? addr.p : "", extra);
 	fw_buf_free(&addr);
 	fw_put_body(a, &d, ok);
 }

@@ -275,6 +275,12 @@ def test_text_mode_send_and_read():
         lines = at.cmd('AT+CMGL="ALL"')[0]
         eq(lines, ['+CMGL: 0,"REC READ","+84912345678",,"26/11/25,09:30:00+28"', 'Text mode read'],
            'text CMGL')
+        # AT+CSDH=1: type of address and length; reading adds fo, PID, DCS, SMSC.
+        at.cmd('AT+CSDH=1')
+        eq(at.cmd('AT+CMGL="ALL"')[0][0],
+           '+CMGL: 0,"REC READ","+84912345678",,"26/11/25,09:30:00+28",145,14', 'CSDH CMGL')
+        eq(at.cmd('AT+CMGR=0')[0][0], '+CMGR: "REC READ","+84912345678",,"26/11/25,09:30:00+28",'
+           '145,4,0,0,"+84980200030",145,14', 'CSDH CMGR')
 
 
 def test_esc_cancels():
