@@ -406,5 +406,49 @@ def test_port_reopen_and_multipart_delivery():
             eq(lines[5], lines[7], 'duplicate is the same PDU')
 
 
+def test_control_socket_hostile_input():
+    import socket
+    with Modem() as m:
+        def raw(data, read=True):
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            c.connect(m.control)    # blocking: waits for room in the backlog
+            c.settimeout(3)
+            c.sendall(data)
+            out = b''
+            while read and not out.endswith(b'\n'):
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                out += chunk
+            return c, out
+        c, out = raw(b'not json\n')
+        check(b'"ok": false' in out or b'"ok":false' in out, 'garbage answered with an error: %r' % out)
+        c.close()
+        for req in (b'[1,2]\n', b'{"cmd": 5}\n', b'{"cmd":"sms","from":"+84912345678"}\n',
+                    b'{"cmd":"sms","from":"+849","text":"x","order":[9]}\n',
+                    b'{"cmd":"sms","pdu":"0G"}\n', b'{"cmd":"fault","kind":"hang","value":-1}\n',
+                    b'{"cmd":"wait","until":"forever"}\n', b'{"cmd":"ussd","code":"","reply":"x"}\n',
+                    b'{"cmd":"sms","from":"+849","text":"x","time":"yesterday"}\n'):
+            c, out = raw(req)
+            check(b'false' in out, 'refused %r: %r' % (req, out))
+            c.close()
+        # Several requests on one line stream are answered in order.
+        c, out = raw(b'{"cmd":"status"}\n{"cmd":"status"}\n')
+        while out.count(b'\n') < 2:
+            out += c.recv(65536)
+        c.close()
+        # An endless line is dropped with its client; a client that leaves
+        # while its request waits costs nothing.
+        c, _ = raw(b'{' + b'x' * 300000, read=False)
+        c.close()
+        c, _ = raw(b'{"cmd":"sent","wait":30}\n', read=False)
+        c.close()
+        clients = [raw(b'', read=False)[0] for _ in range(20)]   # more than it serves
+        for k in clients:
+            k.close()
+        eq(m.status()['ok'], True, 'still serving')
+        eq(m.sms('+84912345678', 'still delivering'), 1, 'sms after abuse')
+
+
 if __name__ == '__main__':
     sys.exit(run_tests(globals()))
