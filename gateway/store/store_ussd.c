@@ -187,3 +187,75 @@ int store_ussd_log(struct store *s, int64_t at, const char *kind, const char *ph
 	sqlite3_bind_text(st, 6, status ? status : "", -1, SQLITE_STATIC);
 	return store_run(s, st);
 }
+
+int64_t store_ussd_request_add(struct store *s, int64_t origin_msg_id, const char *phone,
+			       const char *kind, const char *code, const char *logged, int64_t now)
+{
+	if (!s || !phone || !kind || !code)
+		return STORE_E_ARG;
+	sqlite3_stmt *st = store_prepare(s,
+		"INSERT INTO ussd_requests (origin_msg_id, phone, kind, code, logged, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (origin_msg_id) DO NOTHING");
+	if (!st)
+		return STORE_E_DB;
+	sqlite3_bind_int64(st, 1, origin_msg_id);
+	sqlite3_bind_text(st, 2, phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, logged ? logged : code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now);
+	int rc = store_run(s, st);
+	if (rc < 0)
+		return rc;
+	if (store_changes(s) > 0)
+		return store_last_id(s);
+	st = store_prepare(s, "SELECT id FROM ussd_requests WHERE origin_msg_id = ?1");
+	if (!st)
+		return STORE_E_DB;
+	sqlite3_bind_int64(st, 1, origin_msg_id);
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : STORE_E_DB;
+	sqlite3_reset(st);
+	return id;
+}
+
+int store_ussd_request_next(struct store *s, struct ussd_request *out)
+{
+	if (!s || !out)
+		return STORE_E_ARG;
+	sqlite3_stmt *st = store_prepare(s,
+		"SELECT id, origin_msg_id, phone, kind, code, logged, created_at FROM ussd_requests"
+		" WHERE state = 'queued' ORDER BY id LIMIT 1");
+	if (!st)
+		return STORE_E_DB;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->id = sqlite3_column_int64(st, 0);
+		out->origin_msg_id = sqlite3_column_int64(st, 1);
+		su_copy(out->phone, sizeof out->phone, sqlite3_column_text(st, 2));
+		su_copy(out->kind, sizeof out->kind, sqlite3_column_text(st, 3));
+		su_copy(out->code, sizeof out->code, sqlite3_column_text(st, 4));
+		su_copy(out->logged, sizeof out->logged, sqlite3_column_text(st, 5));
+		out->created_at = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : STORE_E_DB;
+}
+
+int store_ussd_request_done(struct store *s, int64_t id, const char *result, int64_t now)
+{
+	if (!s)
+		return STORE_E_ARG;
+	sqlite3_stmt *st = store_prepare(s,
+		"UPDATE ussd_requests SET state = 'done', code = '', done_at = ?2, result = ?3"
+		" WHERE id = ?1 AND state = 'queued'");
+	if (!st)
+		return STORE_E_DB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_text(st, 3, result ? result : "", -1, SQLITE_STATIC);
+	int rc = store_run(s, st);
+	if (rc < 0)
+		return rc;
+	return store_changes(s) > 0 ? 0 : STORE_E_NOTFOUND;
+}

@@ -54,6 +54,27 @@ int store_credit_last(struct store *s, bool with_balance, struct credit_reading 
 int store_credit_each(struct store *s, int limit,
 		      int (*fn)(const struct credit_reading *r, void *arg), void *arg);
 
+/* Staff USSD commands queued by dispatch (table ussd_requests). */
+struct ussd_request {
+	int64_t id, origin_msg_id;
+	char phone[24];
+	char kind[8];		/* "run", "answer", "cancel", "topup" */
+	char code[176];		/* what to send ("" once done) */
+	char logged[176];	/* the code with a card number masked */
+	int64_t created_at;
+};
+
+/* Queues one request for the inbound message origin_msg_id; queuing the
+ * same message again is a no-op returning the existing id. Call inside the
+ * dispatch transaction. Returns the id or negative. */
+int64_t store_ussd_request_add(struct store *s, int64_t origin_msg_id, const char *phone,
+			       const char *kind, const char *code, const char *logged, int64_t now);
+/* The oldest queued request: 1 found, 0 none, negative. */
+int store_ussd_request_next(struct store *s, struct ussd_request *out);
+/* Marks it done with the result name and forgets the real code (a top-up
+ * card number must not stay in the database). 0 or negative. */
+int store_ussd_request_done(struct store *s, int64_t id, const char *result, int64_t now);
+
 /* kind "modem" or "http". 0 or negative. */
 int store_ussd_log(struct store *s, int64_t at, const char *kind, const char *phone,
 		   const char *request, const char *response, const char *status);

@@ -53,3 +53,23 @@ CREATE TABLE ussd_log (
 	status   TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX ussd_log_at ON ussd_log(at);
+
+-- Staff USSD commands by SMS ("USSD *101#", "USSD 1", "NAP <card>"):
+-- dispatch queues one row in the transaction that handles the SMS (so the
+-- command runs once even if the SMS is dispatched again after a crash), the
+-- core runs them one at a time through the modem and queues the answer as a
+-- reply to the same inbound message. `logged` is the code with a top-up card
+-- number masked; `code` (the real one) is cleared once the request is done.
+CREATE TABLE ussd_requests (
+	id            INTEGER PRIMARY KEY,
+	origin_msg_id INTEGER NOT NULL UNIQUE,         -- messages.id of the staff SMS
+	phone         TEXT    NOT NULL,
+	kind          TEXT    NOT NULL CHECK (kind IN ('run', 'answer', 'cancel', 'topup')),
+	code          TEXT    NOT NULL DEFAULT '',
+	logged        TEXT    NOT NULL DEFAULT '',
+	state         TEXT    NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done')),
+	created_at    INTEGER NOT NULL,
+	done_at       INTEGER,
+	result        TEXT    NOT NULL DEFAULT ''      -- ussd_result_name() of the outcome
+);
+CREATE INDEX ussd_requests_queued ON ussd_requests(id) WHERE state = 'queued';
