@@ -621,6 +621,18 @@ static int load_all(struct loader *L, config_t *cfg)
 			c->nvil++;
 		}
 	}
+	for (size_t i = 0; i < c->ncom; i++) {
+		const struct catalog_commune *com = &c->com[i];
+		const char *keys[5] = { com->key };
+		int nk = 1;
+		for (int a = 0; a < com->naliases; a++)
+			keys[nk++] = com->aliases[a];
+		for (int k = 0; k < nk; k++) {
+			const char *w = keys[k];
+			if (w[0] >= 'a' && w[0] <= 'z' && w[1] >= 'a' && w[1] <= 'z')
+				c->prefix2[(w[0] - 'a') * 26 + (w[1] - 'a')] = 1;
+		}
+	}
 	size_t vsize = 16;
 	while (vsize < c->nvil * 4)
 		vsize *= 2;
@@ -738,6 +750,13 @@ void catalog_free(struct catalog *c)
 /* ---- accessors ---- */
 
 const struct catalog_settings *catalog_settings(const struct catalog *c) { return &c->settings; }
+
+bool catalog_may_start_commune(const struct catalog *c, const char *w)
+{
+	if (!(w[0] >= 'a' && w[0] <= 'z' && w[1] >= 'a' && w[1] <= 'z'))
+		return false;
+	return c->prefix2[(w[0] - 'a') * 26 + (w[1] - 'a')] != 0;
+}
 size_t catalog_commune_count(const struct catalog *c) { return c->ncom; }
 const struct catalog_commune *catalog_commune_at(const struct catalog *c, size_t i)
 {

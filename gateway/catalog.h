@@ -176,6 +176,9 @@ int catalog_match_place(const struct catalog *c, const char *const *words, int n
  * fills m->suggestion itself only after a kind word ("xa ..."). */
 void catalog_suggest_commune(const struct catalog *c, const char *const *words, int nwords,
 			     catalog_day day, char *out, size_t outlen);
+/* Cheap gate before catalog_match_place(): true when some commune's folded
+ * name or alias starts with the first two letters of word. */
+bool catalog_may_start_commune(const struct catalog *c, const char *word);
 /* Convenience over a whole string (folds and splits it). Returns 1 when a
  * commune (and maybe a village) was found, 0 otherwise. */
 int catalog_find_place(const struct catalog *c, const char *text, catalog_day day,

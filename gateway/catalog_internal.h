@@ -25,6 +25,8 @@ struct catalog {
 	/* Village codes → index into vil (first of equal codes), same scheme. */
 	int32_t *vil_slot;	/* -1 = empty */
 	size_t vil_mask;
+	/* First two letters of every commune name and alias (a-z only). */
+	unsigned char prefix2[26 * 26];
 };
 
 #endif

@@ -500,24 +500,6 @@ static int parse_project(const struct catalog *c, const struct report_tokens *t,
 static const char *const village_words[] = { "thon", "khu", "xom", "t", "k", "x", "th", "ban", NULL };
 static const char *const commune_words[] = { "xa", "tt", "thi", "thitran", "phuong", NULL };
 
-/* True when some commune's folded name (or alias) starts with the same two
- * letters as word: a cheap gate before the fuzzy place lookup. A typo in
- * the first two letters of a commune is not forgiven. */
-static bool may_start_commune(const struct catalog *c, const char *word)
-{
-	if (!word[0] || !word[1])
-		return false;
-	for (size_t i = 0; i < catalog_commune_count(c); i++) {
-		const struct catalog_commune *com = catalog_commune_at(c, i);
-		if (com->key[0] == word[0] && com->key[1] == word[1])
-			return true;
-		for (int a = 0; a < com->naliases; a++)
-			if (com->aliases[a][0] == word[0] && com->aliases[a][1] == word[1])
-				return true;
-	}
-	return false;
-}
-
 static void add_value(struct report *out, const struct catalog_indicator *ind, double v, bool sign,
 		      struct report_problems *pr)
 {
@@ -582,7 +564,7 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 		/* The place lookup is the costly part: only for words that can
 		 * start one (a kind word, or the first letters of a commune). */
 		int found = 0;
-		if (within || word_in(t, i, commune_words) || may_start_commune(c, tok->text))
+		if (within || word_in(t, i, commune_words) || catalog_may_start_commune(c, tok->text))
 			found = catalog_match_place(c, words + i, t->n - i, within, out->day, &m);
 		bool exact_commune = found && m.words_used > 0 && !m.fuzzy && !within && !out->place_named;
 		const struct catalog_indicator *ind = NULL;
