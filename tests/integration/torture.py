@@ -101,10 +101,11 @@ class Item:
         return (self.key_sender, self.text)
 
 
-def make_plan(rnd, n):
-    """n items; (sender, text) unique so that the network's duplicate key
-    (sender, time, text) never merges two different messages."""
-    plan, seen = [], set()
+def make_plan(rnd, n, seen):
+    """n items; (sender, text) unique (seen collects them) so that the
+    network's duplicate key (sender, time, text) never merges two different
+    messages."""
+    plan = []
     ctv_count = collections.Counter()
     kinds = (['bc'] * 36 + ['bc_vi'] * 4 + ['rs'] * 5 + ['bad'] * 12 + ['hostile'] * 4 +
              ['sua'] * 6 + ['huy'] * 3 + ['tk'] * 10 + ['tk_ctv'] * 3 + ['stranger'] * 8 +
@@ -240,10 +241,17 @@ class Campaign:
             refs = list(self.refs.get(to_e164(it.sender), []))
         ref = self.rnd.choice(refs) if refs and self.rnd.random() < 0.8 else 'Q%03d' % (it.k % 1000)
         if it.ref_for == 'SUA':
-            it.text = 'SUA %s HV %d' % (ref, 400 + it.k % 100)
+            base = 'SUA %s HV %d' % (ref, 400 + it.k % 100)
         else:
-            it.text = 'HUY %s' % ref
-        it.text += ' ' * (it.k % 4)	# (sender, text) unique
+            base = 'HUY %s' % ref
+        # (sender, text) unique over the run: trailing blanks tell apart two
+        # HUY of one ref, which are two messages the gateway must both keep.
+        pad = 0
+        with self.lock:
+            while (it.key_sender, base + ' ' * pad) in self.seen:
+                pad += 1
+            it.text = base + ' ' * pad
+            self.seen.add(it.key())
         return it
 
     def deliver(self, m, it):
@@ -278,7 +286,8 @@ class Campaign:
 
     def _run(self):
         rnd = self.rnd
-        plan = make_plan(rnd, self.n)
+        self.seen = set()
+        plan = make_plan(rnd, self.n, self.seen)
         for it in plan:
             if rnd.random() < 0.3:
                 it.order = 'shuffle'
