@@ -30,7 +30,7 @@ int fw_ctl_listen(struct fw_ctl *c, const char *path, char *why, size_t whylen)
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unlink(path);	/* a socket left by a killed modem */
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -145,23 +145,27 @@ static void fw_ctl_lines(struct fw_ctl *c, struct fw_ctl_client *k, int64_t now)
 
 void fw_ctl_handle(struct fw_ctl *c, const struct pollfd *p, int n, int64_t now)
 {
-	for (int j = 0; j < n; j++) {
+	/* Backwards: clients that left free their slots before the listening
+	 * socket (entry 0) takes newcomers. */
+	for (int j = n - 1; j >= 0; j--) {
 		if (!p[j].revents)
 			continue;
 		if (p[j].fd == c->listen_fd) {
-			int fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-			if (fd < 0)
-				continue;
-			int i;
-			for (i = 0; i < FW_CTL_CLIENTS && c->cl[i].fd >= 0; i++)
-				;
-			if (i == FW_CTL_CLIENTS) {
-				close(fd);
-				continue;
+			/* Take every waiting connection: a full backlog makes a
+			 * client's non-blocking connect fail at once. */
+			int fd;
+			while ((fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+				int i;
+				for (i = 0; i < FW_CTL_CLIENTS && c->cl[i].fd >= 0; i++)
+					;
+				if (i == FW_CTL_CLIENTS) {
+					close(fd);	/* too many clients */
+					continue;
+				}
+				c->cl[i].fd = fd;
+				fw_buf_init(&c->cl[i].in);
+				fw_buf_init(&c->cl[i].out);
 			}
-			c->cl[i].fd = fd;
-			fw_buf_init(&c->cl[i].in);
-			fw_buf_init(&c->cl[i].out);
 			continue;
 		}
 		for (int i = 0; i < FW_CTL_CLIENTS; i++) {

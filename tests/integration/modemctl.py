@@ -173,9 +173,9 @@ class Modem:
     def request(self, req, timeout=10):
         """Sends one JSON request, returns the answer (raises on ok=false)."""
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout + float(req.get('wait', 0)))
         try:
-            s.connect(self.control)
+            s.connect(self.control)     # blocking: waits for room in the backlog
+            s.settimeout(timeout + float(req.get('wait', 0)))
             s.sendall(json.dumps(req).encode() + b'\n')
             buf = b''
             while not buf.endswith(b'\n'):
