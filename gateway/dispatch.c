@@ -157,10 +157,36 @@ static int handle_report(struct dispatch_ctx *ctx)
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
+		/* Households named with MAHO: all known and the sender's (or
+		 * staff), before anything is stored. */
+		const char *codes[REPORT_HOUSEHOLDS_MAX];
+		char canon[REPORT_HOUSEHOLDS_MAX][24];
+		for (int i = 0; i < r.nhouseholds; i++)
+			codes[i] = r.households[i];
+		if (r.nhouseholds) {
+			char problem[160];
+			rc = office_check_reach(ctx->env->store, c, ctx->sender, codes, r.nhouseholds, r.day, canon,
+						problem, sizeof problem);
+			if (rc < 0)
+				return rc;
+			if (rc == 1) {
+				snprintf(ctx->reply, sizeof ctx->reply, "Chua luu: %s.", problem);
+				return 0;
+			}
+		}
 		stored_from_report(&r, ctx, &s);
 		rc = store_report_insert(ctx->env->store, &s, key, (uint64_t)ctx->msg->id * 2654435761u);
 		if (rc < 0)
 			return rc;
+		if (r.nhouseholds) {
+			const char *canonp[REPORT_HOUSEHOLDS_MAX];
+			for (int i = 0; i < r.nhouseholds; i++)
+				canonp[i] = canon[i];
+			rc = office_record_reach(ctx->env->store, s.ref, s.id, s.project, r.day, canonp,
+						 r.nhouseholds, ctx->env->now);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	struct report back;
 	report_from_stored(c, &s, &back);

@@ -86,6 +86,8 @@ size_t report_describe(const struct report *r, char *out, size_t outlen)
 		PUT(" \"%s\"", r->name);
 	if (r->phone[0])
 		PUT(" %s", r->phone);
+	for (int i = 0; i < r->nhouseholds; i++)
+		PUT("%s%s", i ? "," : " MAHO=", r->households[i]);
 	if (r->training)
 		PUT(" test");
 #undef PUT
@@ -520,6 +522,44 @@ static void add_value(struct report *out, const struct catalog_indicator *ind, d
 	out->values[out->nvalues++] = (struct report_value){ ind, v, sign };
 }
 
+/* "MAHO VT-001 VT-002, 0123": household codes up to the next indicator,
+ * place or date; glued pieces form one code ("vt" "-" "001"). */
+static int parse_households(const struct catalog *c, const struct report_tokens *t, int i,
+			    const bool *skip, struct report *out, struct report_problems *pr)
+{
+	int start = i;
+	while (i < t->n && !skip[i]) {
+		const struct report_tok *k = &t->tok[i];
+		if (k->type == REPORT_TOK_WORD) {
+			const struct catalog_indicator *ind;
+			bool fuzzy;
+			if (match_indicator(c, t, i, out->project, &ind, &fuzzy) > 0 && !fuzzy)
+				break;
+		} else if (k->type == REPORT_TOK_DATE || k->type == REPORT_TOK_PLUS) {
+			break;
+		}
+		char code[24] = "";
+		size_t o = 0;
+		do {
+			const char *p = t->tok[i].type == REPORT_TOK_MINUS ? "-" : t->tok[i].text;
+			for (; *p && o + 1 < sizeof code; p++)
+				code[o++] = *p;
+			i++;
+		} while (i < t->n && !skip[i] && t->tok[i].glued &&
+			 (t->tok[i].type == REPORT_TOK_WORD || t->tok[i].type == REPORT_TOK_NUM ||
+			  t->tok[i].type == REPORT_TOK_MINUS));
+		code[o] = 0;
+		if (out->nhouseholds >= REPORT_HOUSEHOLDS_MAX) {
+			report_problem_add(pr, REPORT_P_TOO_LONG, "MAHO", "");
+			continue;
+		}
+		memcpy(out->households[out->nhouseholds++], code, sizeof code);
+	}
+	if (i == start)
+		report_problem_add(pr, REPORT_P_NO_NUMBER, "MAHO", "");
+	return i;
+}
+
 static void parse_body(const struct report_tokens *t, int i, const struct report_env *env,
 		       const bool *skip, struct report *out, struct report_problems *pr)
 {
@@ -553,6 +593,10 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 		if (!strcmp(tok->text, "test")) {
 			out->training = true;
 			i++;
+			continue;
+		}
+		if (!strcmp(tok->text, "maho") || (!strcmp(tok->text, "ma") && word_is(t, i + 1, "ho"))) {
+			i = parse_households(c, t, i + (tok->text[2] ? 1 : 2), skip, out, pr);
 			continue;
 		}
 		/* A commune named exactly wins over an indicator that shares a

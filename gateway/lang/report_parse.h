@@ -5,7 +5,7 @@
  * (ranges, breakdowns, who may report where). Pure: catalog lookups only.
  *
  * Grammar (folded, separators ignored; see docs/sms-syntax.md):
- *   BC   [TEST] project [place] item... [date]
+ *   BC   [TEST] project [place] item... [date] [MAHO code...]
  *   RS   [TEST] [place] signed-item... [date]
  *   SUA  ref item... [date]
  *   HUY  ref
@@ -29,6 +29,7 @@ struct user;
 #define REPORT_VALUES_MAX 24
 #define REPORT_PROBLEMS_MAX 8
 #define REPORT_REF_LEN 4
+#define REPORT_HOUSEHOLDS_MAX 32
 
 enum report_form {
 	REPORT_FORM_BC,		/* activity report */
@@ -102,6 +103,10 @@ struct report {
 	char name[96];			/* DK: "Nguyen Van A" */
 	char phone[24];			/* DUYET: as typed (digits, '+') */
 	char topic[24];			/* HD: "DA4.1" or a keyword, folded */
+	/* BC ... MAHO VT-001 VT-002: households reached, folded as typed
+	 * ("vt-001"); the office wing checks and records them. */
+	char households[REPORT_HOUSEHOLDS_MAX][24];
+	int nhouseholds;
 };
 
 /* What the parser needs to know besides the text. */

@@ -222,6 +222,10 @@ TEST(problems_store_nothing)
 	CHECK(!strncmp(r, "Da nhan ", 8) && strstr(r, "Khu 2 Dai Pham"));
 	r = sms(CTV_A, "BC DA4.1 XA Dai Pham HV 25");
 	CHECK(strstr(r, "ban chi bao cao cho Thon 3 Vo Tranh") != NULL);
+	r = sms(CTV_A, "BC DA3.1 BO 2 MAHO NOPE-9");
+	CHECKF(!strncmp(r, "Chua luu: MAHO", 14) && strstr(r, "khong co trong danh sach"), "MAHO: %s", r);
+	r = sms(STAFF, "TK DA4.1");	/* the office's handler, from the same table */
+	CHECKF(r[0] && strncmp(r, "Khong hieu lenh", 15), "TK: %s", r);
 	r = sms(CTV_A, "XIN CHAO");
 	CHECK(strstr(r, "Khong hieu lenh 'XIN'") != NULL);
 	r = sms(CTV_A, "SUAA");
