@@ -560,7 +560,7 @@ def main(argv=None):
                      keep=a.keep, verbose=a.verbose)
         results.append(c.run())
         r = results[-1]
-        print('  %s: %d delivered by the network (with duplicates), faults %s, %d store faults hit'
+        print('  %s: %d messages delivered by the network side, faults %s, %d store faults hit'
               % (sc, r.delivered, dict(r.fault_counts) or '-', r.disk_hits), flush=True)
     print(HEADER)
     for r in results:
