@@ -124,6 +124,7 @@ def wait_count(count_fn, n, proc, timeout):
 
 
 def idle(pid, seconds):
+    time.sleep(3)	# the last delivery reports and log writes settle first
     c0, _, v0 = proc_usage(pid)
     time.sleep(seconds)
     c1, _, v1 = proc_usage(pid)
