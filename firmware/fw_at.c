@@ -30,9 +30,8 @@ void fw_at_info(struct fw_at *a, const char *fmt, ...)
 	fw_buf_str(&a->out, "\r\n");
 }
 
-static void fw_at_urc_add(struct fw_at *a, const char *text, const char *pdu)
+static void fw_at_urc_to(struct fw_at *a, struct fw_buf *b, const char *text, const char *pdu)
 {
-	struct fw_buf *b = a->mode == FW_AT_MODE_PROMPT ? &a->held : &a->out;
 	a->urcs++;
 	if (a->verbose)
 		fw_buf_str(b, "\r\n");
@@ -42,6 +41,27 @@ static void fw_at_urc_add(struct fw_at *a, const char *text, const char *pdu)
 		fw_buf_str(b, pdu);
 		fw_buf_str(b, "\r\n");
 	}
+}
+
+static void fw_at_urc_add(struct fw_at *a, const char *text, const char *pdu)
+{
+	fw_at_urc_to(a, a->mode == FW_AT_MODE_PROMPT ? &a->held : &a->out, text, pdu);
+}
+
+void fw_at_sms_urc(struct fw_at *a, const char *pdu, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (a->cnmi[0] != 0) {
+		fw_at_urc_add(a, text, pdu);
+		return;
+	}
+	size_t need = strlen(text) + (pdu ? strlen(pdu) : 0) + 8;
+	if (a->tabuf.len + need <= FW_AT_TABUF_MAX)
+		fw_at_urc_to(a, &a->tabuf, text, pdu);
 }
 
 void fw_at_urc(struct fw_at *a, const char *fmt, ...)
@@ -289,6 +309,7 @@ static void fw_at_clear_transient(struct fw_at *a)
 	a->mode = FW_AT_MODE_CMD;
 	fw_buf_clear(&a->body);
 	fw_buf_clear(&a->held);
+	fw_buf_clear(&a->tabuf);
 	a->cnma_pending = false;
 	a->ussd_open = a->ussd_due = false;
 	a->ncds = 0;
@@ -303,6 +324,7 @@ int fw_at_init(struct fw_at *a, const struct fw_profile *p, struct fw_sim *sim,
 	a->net = net;
 	fw_buf_init(&a->out);
 	fw_buf_init(&a->held);
+	fw_buf_init(&a->tabuf);
 	fw_buf_init(&a->body);
 	a->cnma_timeout_ms = 10000;
 	a->net_up = true;
@@ -324,6 +346,7 @@ void fw_at_fini(struct fw_at *a)
 		return;
 	fw_buf_free(&a->out);
 	fw_buf_free(&a->held);
+	fw_buf_free(&a->tabuf);
 	fw_buf_free(&a->body);
 }
 
@@ -532,6 +555,11 @@ static void fw_at_line(struct fw_at *a, const char *s, int64_t now)
 	}
 	if (rc != FW_AT_PENDING)
 		fw_at_final(a, rc);
+	/* Codes held for after the final result (AT+CNMI flushing its buffer). */
+	if (a->mode == FW_AT_MODE_CMD && a->held.len) {
+		fw_buf_add(&a->out, a->held.p, a->held.len);
+		fw_buf_clear(&a->held);
+	}
 }
 
 static void fw_at_prompt_byte(struct fw_at *a, uint8_t c, int64_t now)

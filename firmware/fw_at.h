@@ -38,6 +38,7 @@ struct fw_at {
 	struct fw_net *net;	/* borrowed */
 	struct fw_buf out;	/* bytes to write to the link */
 	struct fw_buf held;	/* URCs held while the "> " prompt is open */
+	struct fw_buf tabuf;	/* SMS indications buffered with AT+CNMI mode 0 */
 
 	/* Command line input. */
 	char line[FW_AT_LINE_MAX + 1];

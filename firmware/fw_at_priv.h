@@ -45,6 +45,12 @@ void fw_at_info(struct fw_at *a, const char *fmt, ...) __attribute__((format(pri
 void fw_at_urc(struct fw_at *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A URC followed by a PDU line (+CMT, +CDS). */
 void fw_at_urc_pdu(struct fw_at *a, const char *head, const char *pdu);
+/* An SMS indication (+CMTI, +CDS, +CDSI): a URC, or kept in the TA
+ * buffer while AT+CNMI <mode> is 0 (the buffer holds FW_AT_TABUF_MAX bytes;
+ * later indications are dropped, 27.005 3.4.1). pdu may be NULL. */
+#define FW_AT_TABUF_MAX 4096
+void fw_at_sms_urc(struct fw_at *a, const char *pdu, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* The final result of a command line. */
 void fw_at_final(struct fw_at *a, int rc);
 

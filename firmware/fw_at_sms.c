@@ -187,6 +187,13 @@ static int fw_cmd_cnmi(struct fw_at *a, enum fw_at_form f, const struct fw_args 
 	if (g->n > 5)
 		return fw_at_cms(303);
 	memcpy(a->cnmi, v, sizeof v);
+	/* Leaving mode 0: the buffered indications go out after the OK
+	 * (<bfr> 0) or are dropped (<bfr> 1). */
+	if (v[0] != 0 && a->tabuf.len) {
+		if (v[4] == 0)
+			fw_buf_add(&a->held, a->tabuf.p, a->tabuf.len);
+		fw_buf_clear(&a->tabuf);
+	}
 	return FW_AT_OK;
 }
 
@@ -625,18 +632,17 @@ static void fw_emit_cds(struct fw_at *a, const struct fw_at_cds *c)
 					part.tpdu_len, part.hex);
 		if (slot >= 0) {
 			a->sim_dirty = true;
-			fw_at_urc(a, "+CDSI: \"%s\",%d", fw_mem_name(a->mem[2]), fw_index(a, slot));
+			fw_at_sms_urc(a, NULL, "+CDSI: \"%s\",%d", fw_mem_name(a->mem[2]),
+				      fw_index(a, slot));
 		}
 		return;
 	}
 	if (a->cmgf == 0) {
-		char head[32];
-		snprintf(head, sizeof head, "+CDS: %d", part.tpdu_len);
-		fw_at_urc_pdu(a, head, part.hex);
+		fw_at_sms_urc(a, part.hex, "+CDS: %d", part.tpdu_len);
 	} else {
 		char t[32];
 		fw_time_text(&a->wall, t, sizeof t);
-		fw_at_urc(a, "+CDS: 6,%u,\"%s\",%d,\"%s\",\"%s\",0", c->mr, c->to,
+		fw_at_sms_urc(a, NULL, "+CDS: 6,%u,\"%s\",%d,\"%s\",\"%s\",0", c->mr, c->to,
 			  c->to[0] == '+' ? 145 : 129, t, t);
 	}
 }
@@ -665,6 +671,8 @@ void fw_at_sms_tick(struct fw_at *a, int64_t now)
 		const struct fw_net_in *in = fw_net_inbound_peek(a->net);
 		if (!in)
 			break;
+		/* Mode 0 cannot route +CMT (it would wait for a +CNMA that
+		 * cannot come): the message is stored instead. */
 		if (a->cnmi[1] == 2 && a->cnmi[0] != 0) {
 			fw_emit_cmt(a, in);
 			if (a->csms == 1) {
@@ -681,8 +689,9 @@ void fw_at_sms_tick(struct fw_at *a, int64_t now)
 			break;	/* memory full: the network keeps it until a slot frees */
 		fw_net_inbound_pop(a->net);
 		a->sim_dirty = true;
-		if (a->cnmi[1] != 0 && a->cnmi[0] != 0)
-			fw_at_urc(a, "+CMTI: \"%s\",%d", fw_mem_name(a->mem[2]), fw_index(a, slot));
+		if (a->cnmi[1] != 0)
+			fw_at_sms_urc(a, NULL, "+CMTI: \"%s\",%d", fw_mem_name(a->mem[2]),
+				      fw_index(a, slot));
 	}
 }
 

@@ -274,6 +274,25 @@ TEST(no_spin_while_prompt_open)
 	rig_close(&r);
 }
 
+TEST(cnmi_mode0_buffers)
+{
+	struct rig r;
+	char why[128];
+	rig_open(&r, "ec25");
+	io(&r, "ATE0;+CNMI=0,1,0,0,0\r");
+	struct fw_net_sms_opts o = { .from = "+84912345678", .text = "x", .force = -1, .ref = -1,
+				     .scts = r.at.wall };
+	CHECK_INT(fw_net_deliver(r.net, &o, why, sizeof why), 1);
+	CHECK_STR(io(&r, ""), "");	/* stored, indication kept in the TA */
+	CHECK_STR(io(&r, "AT+CNMI=2,1,0,0,0\r"), "\r\nOK\r\n\r\n+CMTI: \"SM\",0\r\n");
+	io(&r, "AT+CNMI=0,1,0,0,1\r");
+	CHECK_INT(fw_net_deliver(r.net, &o, why, sizeof why), 1);
+	CHECK_STR(io(&r, ""), "");
+	CHECK_STR(io(&r, "AT+CNMI=1,1,0,0,1\r"), "\r\nOK\r\n");	/* bfr 1: dropped */
+	CHECK_INT(fw_sim_used(r.sim, FW_MEM_SM), 2);
+	rig_close(&r);
+}
+
 int main(void)
 {
 	RUN(echo_and_results);
@@ -286,5 +305,6 @@ int main(void)
 	RUN(registration_urcs);
 	RUN(ussd_menu_and_charset);
 	RUN(no_spin_while_prompt_open);
+	RUN(cnmi_mode0_buffers);
 	return check_done();
 }
