@@ -14,7 +14,7 @@
 #include "fw_dev.h"
 #include "fw_profile.h"
 
-static int usage(FILE *f)
+static int modem_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tinbao-modem run (--link PATH | --tcp HOST:PORT) [--control SOCKET]\n"
@@ -34,7 +34,7 @@ static int usage(FILE *f)
 	return f == stderr ? 2 : 0;
 }
 
-static int cmd_run(int argc, char **argv)
+static int modem_cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "link", required_argument, 0, 'l' },	  { "tcp", required_argument, 0, 't' },
@@ -61,7 +61,7 @@ static int cmd_run(int argc, char **argv)
 		case 'a': o.cnma_timeout_ms = atoi(optarg); break;
 		case 'S': o.seed = strtoull(optarg, NULL, 0); break;
 		case 'T': o.trace = true; break;
-		default: return usage(stderr);
+		default: return modem_usage(stderr);
 		}
 	}
 	if (optind != argc || (!o.link == !o.tcp)) {
@@ -76,7 +76,7 @@ static int cmd_run(int argc, char **argv)
 }
 
 /* Sends one request and returns the parsed answer (NULL on failure). */
-static json_t *request(const char *path, json_t *req, double wait)
+static json_t *modem_request(const char *path, json_t *req, double wait)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (!path || strlen(path) >= sizeof sa.sun_path) {
@@ -126,7 +126,7 @@ static json_t *request(const char *path, json_t *req, double wait)
 }
 
 /* Prints an error answer; returns the exit status. */
-static int check(json_t *ans)
+static int modem_check(json_t *ans)
 {
 	if (!ans)
 		return 1;
@@ -138,7 +138,7 @@ static int check(json_t *ans)
 	return 0;
 }
 
-static int cmd_sms(int argc, char **argv)
+static int modem_cmd_sms(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "control", required_argument, 0, 'c' }, { "from", required_argument, 0, 'f' },
@@ -181,7 +181,7 @@ static int cmd_sms(int argc, char **argv)
 			json_decref(req);
 			json_decref(drop);
 			json_decref(pdus);
-			return usage(stderr);
+			return modem_usage(stderr);
 		}
 	}
 	if (json_array_size(pdus)) {
@@ -192,14 +192,14 @@ static int cmd_sms(int argc, char **argv)
 		json_decref(req);
 		json_decref(drop);
 		json_decref(pdus);
-		return usage(stderr);
+		return modem_usage(stderr);
 	}
 	if (json_array_size(drop))
 		json_object_set(req, "drop", drop);
 	json_decref(drop);
 	json_decref(pdus);
-	json_t *ans = request(ctl, req, 0);
-	int rc = check(ans);
+	json_t *ans = modem_request(ctl, req, 0);
+	int rc = modem_check(ans);
 	if (!rc) {
 		printf("%lld\n", (long long)json_integer_value(json_object_get(ans, "parts")));
 		json_decref(ans);
@@ -207,7 +207,7 @@ static int cmd_sms(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_sent(int argc, char **argv)
+static int modem_cmd_sent(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "control", required_argument, 0, 'c' }, { "wait", required_argument, 0, 'w' },
@@ -230,15 +230,15 @@ static int cmd_sent(int argc, char **argv)
 			json_object_set_new(req, "count", json_integer(count));
 			break;
 		case 'k': json_object_set_new(req, "keep", json_true()); break;
-		default: json_decref(req); return usage(stderr);
+		default: json_decref(req); return modem_usage(stderr);
 		}
 	}
 	if (optind != argc) {
 		json_decref(req);
-		return usage(stderr);
+		return modem_usage(stderr);
 	}
-	json_t *ans = request(ctl, req, wait);
-	int rc = check(ans);
+	json_t *ans = modem_request(ctl, req, wait);
+	int rc = modem_check(ans);
 	if (rc)
 		return rc;
 	json_t *list = json_object_get(ans, "sent"), *e;
@@ -255,7 +255,7 @@ static int cmd_sent(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_ussd(int argc, char **argv)
+static int modem_cmd_ussd(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "control", required_argument, 0, 'c' }, { "menu", no_argument, 0, 'm' },
@@ -275,7 +275,7 @@ static int cmd_ussd(int argc, char **argv)
 			json_object_set_new(req, "balance", json_integer(atol(optarg)));
 			break;
 		case 'C': json_object_set_new(req, "cost", json_integer(atol(optarg))); break;
-		default: json_decref(req); return usage(stderr);
+		default: json_decref(req); return modem_usage(stderr);
 		}
 	}
 	if (!bal && optind + 2 == argc) {
@@ -283,51 +283,51 @@ static int cmd_ussd(int argc, char **argv)
 		json_object_set_new(req, "reply", json_string(argv[optind + 1]));
 	} else if (!(bal && optind == argc)) {
 		json_decref(req);
-		return usage(stderr);
+		return modem_usage(stderr);
 	}
-	json_t *ans = request(ctl, req, 0);
-	int rc = check(ans);
+	json_t *ans = modem_request(ctl, req, 0);
+	int rc = modem_check(ans);
 	json_decref(rc ? NULL : ans);
 	return rc;
 }
 
-static int cmd_fault(int argc, char **argv)
+static int modem_cmd_fault(int argc, char **argv)
 {
 	static const struct option opts[] = { { "control", required_argument, 0, 'c' }, { 0, 0, 0, 0 } };
 	const char *ctl = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'c')
-			return usage(stderr);
+			return modem_usage(stderr);
 		ctl = optarg;
 	}
 	if (optind >= argc || argc - optind > 3)
-		return usage(stderr);
+		return modem_usage(stderr);
 	json_t *req = json_pack("{s:s, s:s}", "cmd", "fault", "kind", argv[optind]);
 	if (optind + 1 < argc)
 		json_object_set_new(req, "value", json_real(atof(argv[optind + 1])));
 	if (optind + 2 < argc)
 		json_object_set_new(req, "code", json_integer(atoi(argv[optind + 2])));
-	json_t *ans = request(ctl, req, 0);
-	int rc = check(ans);
+	json_t *ans = modem_request(ctl, req, 0);
+	int rc = modem_check(ans);
 	json_decref(rc ? NULL : ans);
 	return rc;
 }
 
-static int cmd_status(int argc, char **argv)
+static int modem_cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = { { "control", required_argument, 0, 'c' }, { 0, 0, 0, 0 } };
 	const char *ctl = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'c')
-			return usage(stderr);
+			return modem_usage(stderr);
 		ctl = optarg;
 	}
 	if (optind != argc)
-		return usage(stderr);
-	json_t *ans = request(ctl, json_pack("{s:s}", "cmd", "status"), 0);
-	int rc = check(ans);
+		return modem_usage(stderr);
+	json_t *ans = modem_request(ctl, json_pack("{s:s}", "cmd", "status"), 0);
+	int rc = modem_check(ans);
 	if (!rc) {
 		json_object_del(ans, "ok");
 		char *s = json_dumps(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -339,7 +339,7 @@ static int cmd_status(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_wait(int argc, char **argv)
+static int modem_cmd_wait(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "control", required_argument, 0, 'c' }, { "timeout", required_argument, 0, 't' },
@@ -354,13 +354,13 @@ static int cmd_wait(int argc, char **argv)
 		else if (c == 't')
 			timeout = atof(optarg);
 		else
-			return usage(stderr);
+			return modem_usage(stderr);
 	}
 	if (optind + 1 != argc)
-		return usage(stderr);
+		return modem_usage(stderr);
 	json_t *req = json_pack("{s:s, s:s, s:f}", "cmd", "wait", "until", argv[optind], "wait", timeout);
-	json_t *ans = request(ctl, req, timeout);
-	int rc = check(ans);
+	json_t *ans = modem_request(ctl, req, timeout);
+	int rc = modem_check(ans);
 	json_decref(rc ? NULL : ans);
 	return rc;
 }
@@ -371,17 +371,17 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{ "run", cmd_run },   { "sms", cmd_sms },	{ "sent", cmd_sent },
-		{ "ussd", cmd_ussd }, { "fault", cmd_fault }, { "status", cmd_status },
-		{ "wait", cmd_wait },
+		{ "run", modem_cmd_run },   { "sms", modem_cmd_sms },	{ "sent", modem_cmd_sent },
+		{ "ussd", modem_cmd_ussd }, { "fault", modem_cmd_fault }, { "status", modem_cmd_status },
+		{ "wait", modem_cmd_wait },
 	};
 	if (argc < 2)
-		return usage(stderr);
+		return modem_usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return usage(stdout);
+		return modem_usage(stdout);
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "tinbao-modem: unknown command '%s'\n", argv[1]);
-	return usage(stderr);
+	return modem_usage(stderr);
 }
