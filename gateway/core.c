@@ -20,7 +20,8 @@
 #include "store/store_outbox.h"
 
 #define CORE_MAX_PARTS 32
-#define CORE_DISPATCH_BATCH 64		/* then yield to the loop */
+#define CORE_DISPATCH_BATCH 64		/* messages per dispatch transaction */
+#define CORE_BATCH_MAX 128		/* received PDUs per group commit */
 #define CORE_RETRY_MS 5000		/* after a store error */
 
 struct core {
@@ -33,6 +34,15 @@ struct core {
 	struct loop_timer t_outbox;
 	struct loop_timer t_concat;
 	struct loop_timer t_check;
+	/* Group commit of received PDUs: everything read in one turn of the
+	 * loop (a whole AT+CMGL=4 listing arrives in a few reads) is committed
+	 * in one transaction, one fsync, and only then deleted from the SIM or
+	 * acknowledged. */
+	struct loop_timer t_batch;
+	bool batch_open;
+	int batch_slots[CORE_BATCH_MAX];
+	int nbatch_slots, nbatch_acks, nbatch;
+	bool batch_assembled;
 	bool stopping;
 	/* the outbox row being sent */
 	bool sending;
@@ -55,6 +65,14 @@ static const char *core_country(const struct core *c)
 
 static void core_outbox_next(struct core *c);
 
+/* Health is best effort, but a write that fails (a full disk) is said. */
+static void core_health_check(struct core *c, int r, const char *key)
+{
+	if (r < 0)
+		log_warn("core: cannot record modem health (%s): %s", key, store_errmsg(c->store));
+}
+
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 /* Dispatches every assembled message not yet handled, each in its own
@@ -63,10 +81,26 @@ static void core_outbox_next(struct core *c);
 static int64_t core_on_dispatch(void *ctx)
 {
 	struct core *c = ctx;
+	if (c->batch_open)
+		return 0;	/* after the received PDUs are committed */
 	struct inbox_message *msg = malloc(sizeof *msg);
 	if (!msg)
 		return CORE_RETRY_MS;
-	int done = 0, r = 0;
+	int done = 0, r = store_inbox_next_unhandled(c->store, msg);
+	if (r == 0) {
+		free(msg);
+		return LOOP_DONE;	/* nothing to do: no empty transaction */
+	}
+	/* Many messages, one transaction (one fsync); each message in its own
+	 * savepoint with its handled_at, so a failing one is rolled back alone
+	 * and the batch stops there: it is handled again later. */
+	if (r < 0 || store_begin(c->store) < 0) {
+		free(msg);
+		c->stats.store_errors++;
+		log_err("core: dispatching failed (%s); trying again in %d s", store_errmsg(c->store),
+			CORE_RETRY_MS / 1000);
+		return CORE_RETRY_MS;
+	}
 	while (done < CORE_DISPATCH_BATCH && (r = store_inbox_next_unhandled(c->store, msg)) == 1) {
 		int64_t now = core_now();
 		struct inbound_msg in = {
@@ -88,15 +122,21 @@ static int64_t core_on_dispatch(void *ctx)
 			r = -1;
 			break;
 		}
-		c->stats.dispatched++;
 		log_debug("core: message %lld handled", (long long)msg->id);
 		done++;
 	}
 	free(msg);
+	if (store_commit(c->store) < 0) {
+		done = 0;
+		r = -1;
+	}
+	c->stats.dispatched += (unsigned long)done;
 	if (r < 0) {
 		c->stats.store_errors++;
 		log_err("core: dispatching failed (%s); trying again in %d s",
 			store_errmsg(c->store), CORE_RETRY_MS / 1000);
+		if (done)
+			core_outbox_next(c);
 		return CORE_RETRY_MS;
 	}
 	if (done)
@@ -144,16 +184,75 @@ static int64_t core_on_concat(void *ctx)
 
 /* ---- receive ---------------------------------------------------------------- */
 
-/* Commits one received PDU. Returns true when the PDU may leave the SIM
- * (stored now, stored before, or kept as undecodable). */
+static void core_batch_flush(struct core *c);
+
+static int64_t core_on_batch(void *ctx)
+{
+	core_batch_flush(ctx);
+	return LOOP_DONE;
+}
+
+/* Opens the group transaction if needed. False when even that fails. */
+static bool core_batch_join(struct core *c)
+{
+	if (c->batch_open)
+		return true;
+	if (store_begin(c->store) < 0)
+		return false;
+	c->batch_open = true;
+	c->nbatch_slots = c->nbatch_acks = c->nbatch = 0;
+	c->batch_assembled = false;
+	loop_timer_arm(c->loop, &c->t_batch, 0);
+	return true;
+}
+
+/* Commits the group; only then may its PDUs leave the SIM (AT+CMGD) or be
+ * acknowledged (AT+CNMA). If the commit fails nothing is deleted: the SIM
+ * keeps them and the next sweep tries again. */
+static void core_batch_flush(struct core *c)
+{
+	if (!c->batch_open)
+		return;
+	loop_timer_stop(c->loop, &c->t_batch);
+	c->batch_open = false;
+	int64_t now = core_now();
+	if (c->batch_assembled)
+		core_health_check(c, store_health_set_int(c->store, "last_rx", now, false, now), "last_rx");
+	if (store_commit(c->store) < 0) {
+		c->stats.store_errors++;
+		log_err("core: cannot store %d received message part(s) (%s); they stay on the SIM "
+			"until they can be", c->nbatch, store_errmsg(c->store));
+		return;
+	}
+	log_debug("core: %d received part(s) committed", c->nbatch);
+	for (int i = 0; i < c->nbatch_slots && c->modem; i++)
+		modem_delete(c->modem, c->batch_slots[i]);
+	for (int i = 0; i < c->nbatch_acks && c->modem; i++)
+		modem_ack_direct(c->modem);
+	if (c->batch_assembled)
+		core_dispatch_soon(c);
+	core_concat_arm(c);
+	core_outbox_next(c);
+}
+
+/* Stores one received PDU inside the group transaction. Returns true when
+ * the PDU may leave the SIM once the group is committed (stored now,
+ * stored before, or kept as undecodable). */
 static bool core_commit_pdu(struct core *c, const char *hex, int tpdu_len, const char *where)
 {
+	if (!core_batch_join(c)) {
+		c->stats.store_errors++;
+		log_err("core: cannot store the message %s (%s); it stays on the SIM until it can be",
+			where, store_errmsg(c->store));
+		return false;
+	}
 	struct pdu_msg *m = malloc(sizeof *m);
 	if (!m)
 		return false;
 	char why[160];
 	int64_t now = core_now();
 	bool ok = false;
+	c->nbatch++;
 	if (pdu_decode(hex, strlen(hex), tpdu_len, m, why, sizeof why) < 0) {
 		log_warn("core: undecodable PDU %s kept aside: %s", where, why);
 		ok = store_inbox_reject(c->store, hex, tpdu_len, why, now) == 0;
@@ -199,15 +298,12 @@ static bool core_commit_pdu(struct core *c, const char *hex, int tpdu_len, const
 		c->stats.stored++;
 		log_info("core: part %d/%d from %s stored %s, waiting for the rest", p.concat_seq,
 			 p.concat_total, sender, where);
-		core_concat_arm(c);
 		break;
 	case INBOX_ASSEMBLED:
 	case INBOX_LATE:
 		c->stats.stored++;
+		c->batch_assembled = true;
 		log_info("core: message %lld from %s stored %s", (long long)res.message_id, sender, where);
-		store_health_set_int(c->store, "last_rx", now, false, now);
-		core_dispatch_soon(c);
-		core_concat_arm(c);
 		break;
 	}
 out:
@@ -220,29 +316,36 @@ out:
 	return ok;
 }
 
+static void core_batch_add_slot(struct core *c, int slot)
+{
+	c->batch_slots[c->nbatch_slots++] = slot;
+	if (c->nbatch_slots == CORE_BATCH_MAX)
+		core_batch_flush(c);
+}
+
 static void core_on_pdu(void *ctx, int slot, const char *hex, int tpdu_len)
 {
 	struct core *c = ctx;
 	char where[32];
 	snprintf(where, sizeof where, "from slot %d", slot);
 	/* Commit first; only a committed message may leave the SIM. */
-	if (core_commit_pdu(c, hex, tpdu_len, where) && c->modem)
-		modem_delete(c->modem, slot);
+	if (core_commit_pdu(c, hex, tpdu_len, where))
+		core_batch_add_slot(c, slot);
 }
 
 static void core_on_direct(void *ctx, const char *hex, int tpdu_len)
 {
 	struct core *c = ctx;
 	/* Not acknowledged when not stored: the network delivers it again. */
-	if (core_commit_pdu(c, hex, tpdu_len, "delivered directly") && c->modem)
-		modem_ack_direct(c->modem);
+	if (core_commit_pdu(c, hex, tpdu_len, "delivered directly"))
+		c->nbatch_acks++;
 }
 
 static void core_on_status_report(void *ctx, const char *hex, int tpdu_len)
 {
 	struct core *c = ctx;
-	if (core_commit_pdu(c, hex, tpdu_len, "(status report)") && c->modem)
-		modem_ack_direct(c->modem);
+	if (core_commit_pdu(c, hex, tpdu_len, "(status report)"))
+		c->nbatch_acks++;
 }
 
 /* ---- health ---------------------------------------------------------------- */
@@ -263,9 +366,11 @@ static void core_on_health(void *ctx, const struct modem_health *h)
 	struct core *c = ctx;
 	int64_t now = core_now();
 	int reg = (h->cereg == 1 || h->cereg == 5) ? h->cereg : h->creg;
-	store_health_set(c->store, "state", modem_state_name(h->state), true, now);
-	store_health_set(c->store, "registration", core_reg_word(reg), true, now);
-	store_health_set_int(c->store, "signal", h->rssi, false, now);
+	core_health_check(c, store_health_set(c->store, "state", modem_state_name(h->state), true, now),
+			  "state");
+	core_health_check(c, store_health_set(c->store, "registration", core_reg_word(reg), true, now),
+			  "registration");
+	core_health_check(c, store_health_set_int(c->store, "signal", h->rssi, false, now), "signal");
 	if (h->operator_name[0])
 		store_health_set(c->store, "operator", h->operator_name, true, now);
 	if (h->model[0])
@@ -290,7 +395,8 @@ static void core_on_ready(void *ctx, bool ready)
 {
 	struct core *c = ctx;
 	int64_t now = core_now();
-	store_health_set(c->store, "state", ready ? "ready" : "recovering", true, now);
+	core_health_check(c, store_health_set(c->store, "state", ready ? "ready" : "recovering", true, now),
+			  "state");
 	if (ready)
 		core_outbox_next(c);
 }
@@ -395,7 +501,9 @@ static void core_outbox_arm(struct core *c)
 /* Starts the next due outbox row if the modem can take it. */
 static void core_outbox_next(struct core *c)
 {
-	if (c->stopping || c->sending || !c->modem || !modem_ready(c->modem))
+	/* While received PDUs wait for their group commit, a reply could go
+	 * out for a message that a crash would then not have stored. */
+	if (c->stopping || c->sending || c->batch_open || !c->modem || !modem_ready(c->modem))
 		return;
 	struct outbox_row *row = malloc(sizeof *row);
 	if (!row)
@@ -489,6 +597,7 @@ struct core *core_new(struct loop *loop, struct store *store, const struct tinba
 	loop_timer_init(&c->t_outbox, core_on_outbox, c);
 	loop_timer_init(&c->t_concat, core_on_concat, c);
 	loop_timer_init(&c->t_check, core_on_check, c);
+	loop_timer_init(&c->t_batch, core_on_batch, c);
 	return c;
 }
 
@@ -496,6 +605,9 @@ void core_free(struct core *c)
 {
 	if (!c)
 		return;
+	if (c->batch_open && store_commit(c->store) == 0)
+		c->batch_open = false;	/* stored; the SIM copies go at the next start */
+	loop_timer_stop(c->loop, &c->t_batch);
 	loop_timer_stop(c->loop, &c->t_dispatch);
 	loop_timer_stop(c->loop, &c->t_outbox);
 	loop_timer_stop(c->loop, &c->t_concat);
@@ -524,6 +636,9 @@ void core_start(struct core *c)
 	int n = store_outbox_requeue_sending(c->store, now);
 	if (n > 0)
 		log_info("core: %d interrupted send(s) queued again", n);
+	else if (n < 0)
+		log_err("core: cannot requeue interrupted sends (%s); they wait for the next start",
+			store_errmsg(c->store));
 	struct inbox_counts ic;
 	if (store_inbox_counts(c->store, &ic) == 0 && ic.unhandled > 0)
 		log_info("core: %lld stored message(s) not yet handled: handling them now",
@@ -553,6 +668,7 @@ void core_kick(struct core *c)
 
 void core_stop(struct core *c)
 {
+	core_batch_flush(c);
 	c->stopping = true;
 	int64_t now = core_now();
 	store_health_set(c->store, "state", "stopped", true, now);

@@ -177,10 +177,45 @@ def modem_reset(c):
         c.eq(gw.stop(), 0, 'reset: clean exit')
 
 
+def disk_full(c):
+    # TINBAO_FAULT_STORE=n: the n-th database write after start fails as if
+    # the disk were full. Swept over the first writes of a start (users,
+    # requeue, health, the received parts, dispatch, outbox): whichever it
+    # hits, a message concerned stays on the SIM and the next sweep (every
+    # 10 s here) stores it; nothing is lost or doubled.
+    with Modem() as m:
+        exp = set()
+        kept = 0
+        db = os.path.join(m.dir, 'disk.db')
+        for n in range(0, 13):	# 0: a first start that seeds the users
+            exp |= send_batch(m, 'dia%d' % n, n=2, first=len(exp))
+            time.sleep(0.2)
+            os.environ['TINBAO_FAULT_STORE'] = str(n)
+            try:
+                gw = Gateway(m, users=collaborators(N), modem_conf={'sweep_every': '10s'}, tag='disk')
+                with open(gw.conf) as f:
+                    text = f.read()
+                with open(gw.conf, 'w') as f:
+                    f.write(text.replace(gw.db, db))
+                gw.db = db
+                gw.start()
+            finally:
+                del os.environ['TINBAO_FAULT_STORE']
+            gw.wait(settled(gw, m, len(exp)), 40, 'everything stored after write %d failed' % n)
+            if 'on the SIM until' in gw.log():
+                kept += 1
+            print('write %d: %s' % (n, '; '.join(l[13:90] for l in gw.log().splitlines()
+                                                 if 'injected' in l) or '(a write that is not logged)'))
+            c.eq(gw.stop(), 0, 'disk full n=%d: clean exit' % n)
+            os.unlink(gw.log_path)
+        c.check(kept >= 1, 'some failed write kept a message on the SIM, saying why (%d rounds)' % kept)
+        check_all(c, gw, m, exp, 'disk full')
+
+
 def main():
     c = Checks()
     for fn in (unplug_and_replug, hang, garbage, cms_error_on_send, wrong_pin, sim_full, no_network,
-               modem_reset):
+               modem_reset, disk_full):
         c.run(fn)
     return c.done()
 
