@@ -337,6 +337,22 @@ TEST(test_section_helpers)
 	conf_free_group(demo_keys, sizeof demo_keys / sizeof *demo_keys, &d);
 }
 
+/* The owners' table: names unique, sorted, not shadowing a core key, and
+ * every entry complete. */
+TEST(test_section_table)
+{
+	static const char *const core[] = { "catalog", "country", "database", "limits", "log",
+					    "modem", "timezone", "users", NULL };
+	for (const struct conf_section *s = conf_sections; s->name; s++) {
+		CHECKF(s->parse && s->print && s->free, "%s: incomplete entry", s->name);
+		if (s[1].name)
+			CHECKF(strcmp(s->name, s[1].name) < 0, "%s, %s: not sorted or repeated",
+			       s->name, s[1].name);
+		for (const char *const *k = core; *k; k++)
+			CHECKF(strcmp(s->name, *k) != 0, "%s: shadows a core key", s->name);
+	}
+}
+
 TEST(test_default_path)
 {
 	unsetenv("TINBAO_CONF");
@@ -362,6 +378,7 @@ int main(void)
 	RUN(test_durations);
 	RUN(test_times_and_weekdays);
 	RUN(test_section_helpers);
+	RUN(test_section_table);
 	RUN(test_default_path);
 	return check_done();
 }
