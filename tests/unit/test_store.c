@@ -217,6 +217,17 @@ TEST(test_open_errors)
 	fclose(f);
 	CHECK(store_open(&s, dbpath, true, why, sizeof why) == STORE_E_SCHEMA);
 	CHECK(strstr(why, "schema") != NULL);
+	/* Not a database at all: refused with SQLite's reason, file untouched. */
+	f = fopen(dbpath, "w");
+	fputs("this is not an SQLite database, it is a text file that is long enough\n", f);
+	for (int i = 0; i < 100; i++)
+		fputs("padding padding padding padding padding padding padding padding\n", f);
+	fclose(f);
+	why[0] = 0;
+	CHECK(store_open(&s, dbpath, false, why, sizeof why) < 0);
+	CHECK(s == NULL);
+	CHECKF(strstr(why, "not a database") != NULL, "why: %s", why);
+	unlink(dbpath);
 	/* A database from the future is refused, not downgraded. */
 	s = open_rw();
 	sqlite3_exec(store_db(s), "PRAGMA user_version = 999", NULL, NULL, NULL);
