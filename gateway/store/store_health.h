@@ -11,6 +11,9 @@
  *   "model"         +CGMM / ATI answer
  *   "last_rx", "last_tx"  unix seconds of the last message in / out
  *   "credit"        last balance read by USSD (H2's credit check)
+ *   "pid"           the running daemon's process id, so that `tinbao send`
+ *                   can signal it (SIGUSR1: look at the outbox now); the CLI
+ *                   checks /proc/PID/comm is "tinbaod" before signalling
  * Other modules may add keys: document them here. */
 #ifndef TINBAO_STORE_HEALTH_H
 #define TINBAO_STORE_HEALTH_H
