@@ -289,7 +289,7 @@ static int opt_year(struct cur *c, int *year)
 {
 	struct cur k = *c;
 	int v, nd;
-	if ((punct(&k, '/', 0) || punct(&k, '-', 0)) && num(&k, &v, &nd) && nd == 4) {
+	if ((punct(&k, '/', 0) || punct(&k, '-', 0)) && num(&k, &v, &nd) && nd == 4 && v >= 1900) {
 		*c = k;
 		*year = v;
 		return 1;
@@ -426,8 +426,8 @@ static int m_week(struct cur *c, const struct ctx *x, struct period *out)
 	int year = 0, wk, nd, explicit_year = 0;
 	int v;
 	/* 2026-W47 */
-	if (num(&k, &v, &nd) && nd == 4 && punct(&k, '-', 0) && word(&k, "w") && num(&k, &wk, &nd) &&
-	    nd <= 2) {
+	if (num(&k, &v, &nd) && nd == 4 && v >= 1900 && punct(&k, '-', 0) && word(&k, "w") &&
+	    num(&k, &wk, &nd) && nd <= 2) {
 		year = v;
 		explicit_year = 1;
 	} else {
