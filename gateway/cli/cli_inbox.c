@@ -1,5 +1,6 @@
-/* cli_inbox.c: `tinbao inbox [--json] [--limit N]`: assembled inbound
- * messages, newest first (JSON: one object a line). Read-only. */
+/* cli_inbox.c: `tinbao inbox [--json] [--replies] [--limit N]`: assembled
+ * inbound messages, newest first (JSON: one object a line), with the
+ * replies queued for each when asked. Read-only. */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,10 +8,41 @@
 #include "cli/cli_common.h"
 #include "store/store.h"
 #include "store/store_inbox.h"
+#include "store/store_outbox.h"
+
+struct inbox_opts {
+	bool json, replies;
+	struct store *store;
+	json_t *arr;	/* json: the current message's replies */
+};
+
+static int inbox_reply(const struct outbox_row *r, void *arg)
+{
+	struct inbox_opts *o = arg;
+	if (o->json) {
+		json_t *j = json_object();
+		json_object_set_new(j, "id", json_integer(r->id));
+		json_object_set_new(j, "to", json_string(r->recipient));
+		json_object_set_new(j, "state", json_string(store_outbox_state_name(r->state)));
+		json_object_set_new(j, "text", json_string(r->text));
+		json_array_append_new(o->arr, j);
+		return 0;
+	}
+	printf("     -> #%lld %s %s: ", (long long)r->id, store_outbox_state_name(r->state),
+	       r->recipient);
+	for (const char *p = r->text; *p; p++)
+		if (*p == '\n')
+			fputs(" / ", stdout);
+		else if (*p != '\r')
+			fputc(*p, stdout);
+	fputc('\n', stdout);
+	return 0;
+}
 
 static int inbox_print(const struct inbox_message *m, void *arg)
 {
-	bool json = *(const bool *)arg;
+	struct inbox_opts *o = arg;
+	bool json = o->json;
 	if (json) {
 		json_t *j = json_object();
 		json_object_set_new(j, "id", json_integer(m->id));
@@ -22,6 +54,15 @@ static int inbox_print(const struct inbox_message *m, void *arg)
 		json_object_set_new(j, "parts_total", json_integer(m->parts_total));
 		json_object_set_new(j, "incomplete", json_boolean(m->incomplete));
 		json_object_set_new(j, "handled_at", cli_json_time(m->handled_at));
+		if (o->replies) {
+			o->arr = json_array();
+			int rc = store_outbox_each_reply(o->store, m->id, inbox_reply, o);
+			json_object_set_new(j, "replies", o->arr);
+			if (rc < 0) {
+				json_decref(j);
+				return rc;
+			}
+		}
 		cli_json_line(j);
 		return 0;
 	}
@@ -49,6 +90,8 @@ static int inbox_print(const struct inbox_message *m, void *arg)
 			fputc(*p, stdout);
 	}
 	fputc('\n', stdout);
+	if (o->replies)
+		return store_outbox_each_reply(o->store, m->id, inbox_reply, o);
 	return 0;
 }
 
@@ -58,27 +101,30 @@ int cli_inbox(int argc, char **argv)
 	argc = cli_take_conf(argc, argv, &conf_path);
 	if (argc < 0)
 		return 2;
-	bool json = false;
+	struct inbox_opts o = { 0 };
 	int limit = 50;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		int r;
 		if (!strcmp(argv[i], "--json")) {
-			json = true;
+			o.json = true;
+		} else if (!strcmp(argv[i], "--replies")) {
+			o.replies = true;
 		} else if ((r = cli_opt(argc, argv, &i, "--limit", &v)) != 0) {
 			if (r < 0 || (limit = cli_parse_count(v)) < 0) {
 				fprintf(stderr, "tinbao inbox: --limit takes a number (0: all)\n");
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "usage: tinbao inbox [--json] [--limit N] [-c FILE]\n");
+			fprintf(stderr, "usage: tinbao inbox [--json] [--replies] [--limit N] [-c FILE]\n");
 			return 2;
 		}
 	}
 	struct cli_env e;
 	if (cli_open(&e, conf_path, false))
 		return 1;
-	int rc = store_inbox_each(e.store, limit, inbox_print, &json);
+	o.store = e.store;
+	int rc = store_inbox_each(e.store, limit, inbox_print, &o);
 	if (rc < 0)
 		fprintf(stderr, "tinbao inbox: %s\n", store_errmsg(e.store));
 	cli_close(&e);

@@ -1,6 +1,7 @@
 /* store_outbox.c: the send queue, its retries and delivery reports (see
  * store_outbox.h for the life of a row). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store.h"
@@ -477,5 +478,33 @@ int store_outbox_each(struct store *s, int limit,
 	if (!ret && rc != SQLITE_DONE)
 		ret = STORE_E_DB;
 	sqlite3_reset(st);
+	return ret;
+}
+
+int store_outbox_each_reply(struct store *s, int64_t msg_id,
+			    int (*fn)(const struct outbox_row *r, void *arg), void *arg)
+{
+	if (!s || !fn || msg_id <= 0)
+		return STORE_E_ARG;
+	sqlite3_stmt *st = store_prepare(s,
+		"SELECT " OUTBOX_COLS " FROM outbox WHERE origin_msg_id = ?1 ORDER BY id");
+	if (!st)
+		return STORE_E_DB;
+	sqlite3_bind_int64(st, 1, msg_id);
+	int rc, ret = 0;
+	struct outbox_row *r = malloc(sizeof *r);
+	if (!r) {
+		sqlite3_reset(st);
+		return STORE_E_DB;
+	}
+	while ((rc = store_step(s, st)) == SQLITE_ROW) {
+		outbox_from_row(st, r);
+		if ((ret = fn(r, arg)) != 0)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = STORE_E_DB;
+	sqlite3_reset(st);
+	free(r);
 	return ret;
 }

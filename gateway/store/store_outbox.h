@@ -102,6 +102,10 @@ int64_t store_outbox_status_report(struct store *s, const struct status_report_i
 /* When the last message went out (sent_at of the newest sent or delivered
  * row), 0 if none, negative on error. */
 int64_t store_outbox_last_sent_at(struct store *s);
+/* The replies queued for inbound message msg_id (origin_msg_id), oldest
+ * first. fn returns non-zero to stop. */
+int store_outbox_each_reply(struct store *s, int64_t msg_id,
+			    int (*fn)(const struct outbox_row *r, void *arg), void *arg);
 /* Counts per state, indexed by enum outbox_state. */
 int store_outbox_counts(struct store *s, int counts[5]);
 /* Newest first, at most limit rows (0: no limit); fn returns non-zero to

@@ -123,16 +123,36 @@ def main():
 
     rc, out, err = run('-c', conf, 'inbox', '--json')
     check(rc == 0 and out == '', 'empty inbox: %r' % out)
+    # A message as the daemon stores it, with its reply.
+    con = sqlite3.connect(db, timeout=10)
+    con.execute("INSERT INTO messages (sender, sender_kind, text, text_hash, sent_at, received_at,"
+                " assembled_at, parts, parts_total, handled_at) VALUES ('+84912000002', 0,"
+                " 'BC DA4.1 HV 25', 'x', 1795573800, 1795573805, 1795573805, 1, 1, 1795573806)")
+    mid = con.execute('SELECT max(id) FROM messages').fetchone()[0]
+    con.execute("INSERT INTO outbox (recipient, text, origin_msg_id, slot, next_attempt_at,"
+                " created_at) VALUES ('+84912000002', 'OK K7Q2', ?, 'reply', 1, 1)", (mid,))
+    con.commit()
+    con.close()
+    rc, out, err = run('-c', conf, 'inbox', '--json', '--replies')
+    msgs = jlines(out)
+    check(len(msgs) == 1 and msgs[0]['from'] == '+84912000002' and msgs[0]['text'] == 'BC DA4.1 HV 25'
+          and msgs[0]['received_at'] == '2026-11-25T09:30:05+07:00'
+          and [r['text'] for r in msgs[0]['replies']] == ['OK K7Q2'], 'inbox --replies: %r' % out)
+    rc, out, err = run('-c', conf, 'inbox', '--replies')
+    check(rc == 0 and 'BC DA4.1 HV 25' in out and '-> #' in out and 'OK K7Q2' in out,
+          'inbox text --replies: %r' % out)
+    rc, out, err = run('-c', conf, 'inbox', '--json')
+    check(rc == 0 and 'replies' not in jlines(out)[0], 'replies only when asked')
     rc, out, err = run('-c', conf, 'inbox', '--limit', 'x')
     check(rc == 2, 'bad --limit accepted')
 
     rc, out, err = run('-c', conf, 'status', '--json')
     st = json.loads(out) if rc == 0 else {}
-    check(st.get('outbox', {}).get('queued') == 1, 'status outbox: %r' % st)
-    check(st.get('schema_version', 0) >= 1 and st.get('inbox', {}).get('messages') == 0,
+    check(st.get('outbox', {}).get('queued') == 2, 'status outbox: %r' % st)
+    check(st.get('schema_version', 0) >= 1 and st.get('inbox', {}).get('messages') == 1,
           'status schema/inbox: %r' % st)
     rc, out, err = run('-c', conf, 'status')
-    check(rc == 0 and 'schema version' in out and '1 queued' in out, 'status text: %r' % out)
+    check(rc == 0 and 'schema version' in out and '2 queued' in out, 'status text: %r' % out)
 
     # $TINBAO_CONF instead of -c.
     rc, out, err = run('user', 'list', env=dict(os.environ, TINBAO_CONF=conf))
@@ -144,7 +164,7 @@ def main():
     con.execute("INSERT INTO events (at, level, what, detail) VALUES (1, 'info', 'x', '')")
     t0 = time.time()
     rc, out, err = run('-c', conf, 'outbox', '--json')
-    check(rc == 0 and len(jlines(out)) == 1, 'read beside a writer: %r' % err)
+    check(rc == 0 and len(jlines(out)) == 2, 'read beside a writer: %r' % err)
     check(time.time() - t0 < 1.0, 'read waited for the writer')
     threading.Timer(1.0, lambda: con.execute('COMMIT')).start()
     t0 = time.time()
@@ -178,7 +198,7 @@ def main():
         p.kill()
     check(os.path.exists(marker), 'the daemon got no SIGUSR1')
     rc, out, err = run('-c', conf, 'outbox', '--json')
-    check(len(jlines(out)) == 3, 'three queued')
+    check(len(jlines(out)) == 4, 'four in the outbox')
 
     # A broken config is refused with its errors.
     bad = os.path.join(tmp, 'bad.conf')

@@ -225,6 +225,12 @@ TEST(test_reply_cap_count_and_listing)
 	char buf[256] = "";
 	CHECK_INT(store_outbox_each(s, 2, collect, buf), 0);
 	CHECK_STR(buf, "4:queued 3:sent ");
+	buf[0] = 0;
+	CHECK_INT(store_outbox_each_reply(s, 3, collect, buf), 0);
+	CHECK_STR(buf, "3:sent ");
+	buf[0] = 0;
+	CHECK_INT(store_outbox_each_reply(s, 99, collect, buf), 0);
+	CHECK_STR(buf, "");
 	CHECK_INT(store_outbox_fail(s, 4, "reply cap", 5000), 0);
 	buf[0] = 0;
 	CHECK_INT(store_outbox_each(s, 0, collect, buf), 0);
