@@ -16,7 +16,7 @@ static const struct subcommand subcommands[] = {
 	{ "pdu", cli_pdu, "pdu decode HEX | pdu encode --to NUMBER TEXT" },
 	{ "ussd", cli_ussd, "ussd decode [--charset CS] LINE | ussd encode CODE | ussd balance [--pattern ERE] TEXT | ussd credit [--json]" },
 	{ "status", cli_status, "status [--json]" },
-	{ "inbox", cli_inbox, "inbox [--json] [--limit N]" },
+	{ "inbox", cli_inbox, "inbox [--json] [--replies] [--limit N]" },
 	{ "outbox", cli_outbox, "outbox [--json] [--limit N]" },
 	{ "send", cli_send, "send NUMBER TEXT" },
 	{ "user", cli_user, "user add --phone P --role collaborator|staff|official|admin --name N [--commune C] [--village V] | user list [--json] | user disable|enable P" },
