@@ -144,13 +144,18 @@ int link_find_usb(int vid, int pid, int iface, char *path, size_t pathlen, char 
 }
 
 /* flock keeps a second tinbaod (or anything that plays fair) out; TIOCEXCL
- * stops even root's plain open() of the tty from succeeding. */
+ * stops any other non-root open() of a serial port. Not on a pty: the
+ * virtual modem keeps its side open, so the flag would outlive a crashed
+ * daemon and lock its unprivileged successor out (on a real port the flag
+ * dies with the last close). */
 static int link_lock(struct link *l, int fd, const char *path, char *why, size_t whylen)
 {
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		snprintf(why, whylen, "%s is in use by another program (lock held)", path);
 		return -1;
 	}
+	if (l->kind == LINK_PTY)
+		return 0;
 	if (ioctl(fd, TIOCEXCL) < 0) {
 		snprintf(why, whylen, "%s: cannot take exclusive use: %s", path, strerror(errno));
 		return -1;
