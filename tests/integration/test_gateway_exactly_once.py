@@ -142,9 +142,33 @@ def alnum_and_short_codes_never_answered(c):
         c.eq(gw.stop(), 0, 'exit status')
 
 
+def direct_delivery(c):
+    # modem.direct_delivery: +CMT straight to the gateway, acknowledged with
+    # AT+CNMA only after the commit; a kill -9 before the ack makes the
+    # network deliver again (cnma timeout), and the copy is recognised.
+    n = scale(30)
+    with Modem(cnma_timeout=2000) as m:
+        gw = Gateway(m, users=collaborators(NSENDERS), modem_conf={'direct_delivery': True})
+        gw.start()
+        expected = set()
+        for k in range(n):
+            who, text, order, dup = message(k)
+            m.sms(phone(who), text, order=order, duplicate=dup)
+            expected.add((e164(who), text))
+            if k == n // 2:
+                gw.kill()
+                gw.start()
+        settle(gw, len(expected), 60)
+        c.check('AT+CNMA' in gw.log(), 'deliveries are acknowledged with AT+CNMA')
+        c.check(m.status()['settings']['csms'] == 1, 'the modem is in phase 2+ (AT+CSMS=1)')
+        check_exactly_once(c, gw, m, expected, 'direct')
+        c.eq(gw.stop(), 0, 'direct: clean exit')
+
+
 def main():
     c = Checks()
     c.run(sim_backlog_and_live)
+    c.run(direct_delivery)
     c.run(alnum_and_short_codes_never_answered)
     return c.done()
 
