@@ -122,6 +122,27 @@ def usb_identity_missing(c):
         c.check(health.get('state') != 'ready', 'health does not claim ready (%r)' % health.get('state'))
 
 
+def reply_cap(c):
+    # An auto-responder answering every reply would loop for ever at the
+    # SIM's expense: at most limits.replies_per_hour_per_number go out.
+    with Modem() as m:
+        gw = Gateway(m, users=collaborators(1), limits={'replies_per_hour_per_number': 3})
+        gw.start()
+        for k in range(6):
+            m.sms(phone(0), 'BC DA4.1 HV %d lan %d' % (30 + k, k))
+        gw.wait(lambda: gw.q1("SELECT count(*) FROM outbox WHERE state IN ('queued','sending')") == 0
+                and gw.q1('SELECT count(*) FROM messages WHERE handled_at IS NULL') == 0
+                and gw.q1('SELECT count(*) FROM messages') == 6, 30, 'six handled')
+        sent = m.sent(wait=2, count=3)
+        time.sleep(0.5)
+        sent += m.sent(wait=0)
+        c.eq(len(sent), 3, 'three replies went out')
+        failed = gw.q("SELECT last_error FROM outbox WHERE state = 'failed'")
+        c.eq(len(failed), 3, 'three replies held back')
+        c.check(all('cap' in (f[0] or '') for f in failed), 'with the reason: %r' % failed[:1])
+        c.eq(gw.stop(), 0, 'cap: clean exit')
+
+
 def ctx_switches(pid):
     with open('/proc/%d/status' % pid) as f:
         s = f.read()
@@ -180,7 +201,7 @@ def valgrind_session(c):
 def main():
     c = Checks()
     for fn in (check_config, hup_and_term, tcp_link, second_daemon_refused, usb_identity_missing,
-               idle_quiet, valgrind_session):
+               reply_cap, idle_quiet, valgrind_session):
         c.run(fn)
     return c.done()
 
