@@ -158,7 +158,7 @@ def direct_delivery(c):
             if k == n // 2:
                 gw.kill()
                 gw.start()
-        settle(gw, len(expected), 60)
+        settle(gw, len(expected), 60 + n)
         c.check('AT+CNMA' in gw.log(), 'deliveries are acknowledged with AT+CNMA')
         c.check(m.status()['settings']['csms'] == 1, 'the modem is in phase 2+ (AT+CSMS=1)')
         check_exactly_once(c, gw, m, expected, 'direct')
