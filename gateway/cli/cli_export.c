@@ -61,7 +61,7 @@ static int by_place(struct store *s, const struct catalog *cat, struct export_bu
 		catalog_day f = village ? v->from : c->from, u = village ? v->until : c->until;
 		if ((f != CATALOG_DAY_NONE && f > to) || (u != CATALOG_DAY_NONE && u < from))
 			continue;
-		struct office_filter fl = { from, to, project, c->code, v ? v->code : NULL, NULL, false };
+		struct office_filter fl = { from, to, project, c->code, v ? v->code : NULL, NULL };
 		if (store_office_totals(s, &fl, &t) < 0)
 			return -1;
 		for (int k = 0; k < t.n; k++) {
@@ -83,7 +83,7 @@ static int by_project(struct store *s, const struct catalog *cat, struct export_
 		      int32_t from, int32_t to, const char *project)
 {
 	static struct office_totals t;
-	struct office_filter fl = { from, to, project, NULL, NULL, NULL, false };
+	struct office_filter fl = { from, to, project, NULL, NULL, NULL };
 	if (store_office_totals(s, &fl, &t) < 0)
 		return -1;
 	export_text(b, "du_an");

@@ -197,7 +197,7 @@ int cli_report(int argc, char **argv)
 	snprintf(d.coverage_period, sizeof d.coverage_period, "Hỗ trợ từ %s đến %s", a, z);
 
 	/* Totals per project. */
-	struct office_filter f = { m.first, m.last, NULL, NULL, NULL, NULL, false };
+	struct office_filter f = { m.first, m.last, NULL, NULL, NULL, NULL };
 	if (store_office_totals(e.store, &f, &t) < 0)
 		goto dberr;
 	d.reports_total = t.reports;
@@ -240,7 +240,7 @@ int cli_report(int argc, char **argv)
 		x.codes = codes;
 		snprintf(x.codes[x.communes.n - 1], 64, "%s", c->code);
 		snprintf(row->name, sizeof row->name, "%s", c->name);
-		struct office_filter cf = { m.first, m.last, NULL, c->code, NULL, NULL, false };
+		struct office_filter cf = { m.first, m.last, NULL, c->code, NULL, NULL };
 		if (store_office_totals(e.store, &cf, &t) < 0)
 			goto dberr;
 		row->reports = t.reports;

@@ -64,7 +64,7 @@ int office_summary_gather(struct store *s, const struct catalog *cat, const stru
 	struct period prev;
 	period_previous(week, &prev);
 	struct office_filter f = { week->first, week->last, NULL, in->commune_version ? commune : NULL,
-				   NULL, NULL, false };
+				   NULL, NULL };
 	int rc = store_office_totals(s, &f, &d->cur);
 	if (rc < 0)
 		return rc;

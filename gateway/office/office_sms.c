@@ -46,7 +46,7 @@ int office_handle_tk(struct dispatch_ctx *ctx)
 	}
 	struct office_filter f = { q.period.first, q.period.last, q.project[0] ? q.project : NULL,
 				   q.commune ? q.commune->code : NULL, q.village ? q.village->code : NULL,
-				   q.indicator ? q.indicator->code : NULL, false };
+				   q.indicator ? q.indicator->code : NULL };
 	static struct office_totals t;	/* large; the daemon is single-threaded */
 	int rc = store_office_totals(env->store, &f, &t);
 	if (rc < 0)

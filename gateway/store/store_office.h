@@ -4,8 +4,9 @@
  * amended versions, cancelled and training reports are out. Places are
  * those stored with each report (valid on its activity day), so a village
  * that moved counts in its old commune before the move and in its new one
- * after. Whole months are read from the monthly totals, partial months and
- * villages from the reports themselves. */
+ * after. Communes and the district are read from the cube of
+ * 006_office_cube.sql (whole months, then single days at the period's
+ * ends); villages from the reports themselves. */
 #ifndef TINBAO_STORE_OFFICE_H
 #define TINBAO_STORE_OFFICE_H
 
@@ -20,7 +21,8 @@ struct office_filter {
 	const char *commune;	/* catalog code; NULL: the district */
 	const char *village;	/* catalog village code; NULL: all */
 	const char *indicator;	/* catalog code; NULL: all */
-	bool with_review;	/* include the household review project (RS); default off */
+	/* The household review (project RS) counts only when asked for by
+	 * project = "RS". */
 };
 
 #define OFFICE_TOTALS_MAX 256

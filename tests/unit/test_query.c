@@ -180,7 +180,7 @@ static struct office_totals tot;
 static void totals(int32_t from, int32_t to, const char *project, const char *commune,
 		   const char *village)
 {
-	struct office_filter f = { from, to, project, commune, village, NULL, false };
+	struct office_filter f = { from, to, project, commune, village, NULL };
 	CHECK_INT(store_office_totals(st, &f, &tot), 0);
 }
 
@@ -296,18 +296,18 @@ TEST(reply_fits_two_segments)
 
 	/* A real one with a target (DA4.1 HV: 370 a year). */
 	parse("TK DA4.1 2026", &q);
-	struct office_filter f = { q.period.first, q.period.last, q.project, NULL, NULL, NULL, false };
+	struct office_filter f = { q.period.first, q.period.last, q.project, NULL, NULL, NULL };
 	CHECK_INT(store_office_totals(st, &f, &t), 0);
 	query_format(&q, &t, cat, 22, out, sizeof out);
 	CHECKF(strstr(out, "HV 25 (6% KH nam 370)") != NULL, "%s", out);
 	parse("TK DA4.1 Vo Tranh T11", &q);
-	struct office_filter g = { q.period.first, q.period.last, q.project, "vo-tranh", NULL, NULL, false };
+	struct office_filter g = { q.period.first, q.period.last, q.project, "vo-tranh", NULL, NULL };
 	store_office_totals(st, &g, &t);
 	query_format(&q, &t, cat, 22, out, sizeof out);
 	CHECKF(!strcmp(out, "TK DA4.1 T11/2026 Vo Tranh: 1 bao cao. DA4.1: HV 25 (KH nam 370), LOP 1 (KH nam 10)"),
 	       "%s", out);
 	parse("TK Yen Ky T11", &q);
-	struct office_filter h = { q.period.first, q.period.last, NULL, "yen-ky", NULL, NULL, false };
+	struct office_filter h = { q.period.first, q.period.last, NULL, "yen-ky", NULL, NULL };
 	store_office_totals(st, &h, &t);
 	query_format(&q, &t, cat, 22, out, sizeof out);
 	CHECKF(strstr(out, "0 bao cao") && strstr(out, "Chua co so lieu"), "%s", out);
