@@ -697,9 +697,11 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 			i = j;
 			continue;
 		}
-		/* Not understood: name it, with the nearest indicator. */
-		char hint[48];
-		suggest_indicator(c, out->project, tok->text, hint, sizeof hint);
+		/* Not understood: name it, with the nearest indicator (unless the
+		 * list is already full: garbage must stay cheap). */
+		char hint[48] = "";
+		if (pr->n < REPORT_PROBLEMS_MAX)
+			suggest_indicator(c, out->project, tok->text, hint, sizeof hint);
 		if (!hint[0] && m.suggestion[0])
 			snprintf(hint, sizeof hint, "%.40s", m.suggestion);
 		report_problem_add(pr, REPORT_P_UNKNOWN_WORD, tok->text, hint);
