@@ -133,6 +133,16 @@ def report_correct_cancel(c):
                   x['values'].get('KP')), (e164(CTV_A), 'vo-tranh', 'vo-tranh/thon-3', 'DA4.1', 26, 30),
                  'JSON fields')
             c.check(re.match(r'\d{4}-\d\d-\d\d$', x['date']) is not None and x['received_at'], 'dates in JSON')
+        # Filters: a commune by name, a project by any spelling; text output.
+        out = subprocess.run([os.path.join(build_dir(), 'tinbao'), '-c', gw.conf, 'reports', '--commune',
+                              'Vo Tranh', '--project', 'da 4,1', '--since', '2020-01-01'],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        text = out.stdout.decode()
+        c.check(out.returncode == 0 and ref in text and 'v2 cancelled' in text and 'HV=26' in text,
+                'tinbao reports text with filters: %r %r' % (text, out.stderr.decode()[-200:]))
+        out = subprocess.run([os.path.join(build_dir(), 'tinbao'), '-c', gw.conf, 'reports', '--project',
+                              'DA2', '--json'], stdout=subprocess.PIPE, timeout=30)
+        c.eq(out.stdout.decode().strip(), '', 'no DA2 reports')
         c.eq(gw.stop(), 0, 'tinbaod exit status')
 
 
