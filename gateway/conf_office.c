@@ -47,7 +47,7 @@ static const struct conf_key summary_keys[] = {
 	{ "day", CONF_WEEKDAY, offsetof(struct conf_summary, day), false, "mon", 0, 0, NULL, false, NULL },
 	{ "time", CONF_TIME, offsetof(struct conf_summary, time), false, "07:30", 0, 0, NULL, false, NULL },
 	{ "recipients", CONF_STRINGS, offsetof(struct conf_summary, recipients), false,
-	  "[ \"role:official\" ]", 0, 0, NULL, false, check_recipients },
+	  NULL, 0, 0, NULL, false, check_recipients },
 	{ "per_commune_chairs", CONF_BOOL, offsetof(struct conf_summary, per_commune_chairs), false,
 	  "false", 0, 0, NULL, false, NULL },
 };
@@ -100,6 +100,20 @@ void conf_office_summary_parse(struct conf_ctx *ctx, const config_setting_t *st,
 	}
 	c->summary = s;
 	conf_parse_group(ctx, st, "summary", summary_keys, NSUMMARY, s);
+	/* Without a recipients key the summary goes to the officials. */
+	if (!s->recipients.n && !(st && config_setting_get_member(st, "recipients"))) {
+		char **v = malloc(sizeof *v);
+		char *one = strdup("role:official");
+		if (v && one) {
+			free(s->recipients.v);
+			v[0] = one;
+			s->recipients.v = v;
+			s->recipients.n = 1;
+		} else {
+			free(v);
+			free(one);
+		}
+	}
 	/* Phones in the list are kept normalised, so slot keys match. */
 	for (size_t i = 0; i < s->recipients.n; i++) {
 		char out[32];

@@ -231,6 +231,77 @@ TEST(reminders)
 	sqlite3_reset(q);
 }
 
+
+/* ---- the config sections (conf_office.c) ---- */
+
+struct errs {
+	char text[2048];
+	int n;
+};
+
+static void on_err(void *arg, const char *file, int line, const char *msg)
+{
+	struct errs *e = arg;
+	size_t len = strlen(e->text);
+	snprintf(e->text + len, sizeof e->text - len, "%s:%d: %s\n", strrchr(file, '/') ? strrchr(file, '/') + 1 : file,
+		 line, msg);
+	e->n++;
+}
+
+static int load_conf(const char *body, struct tinbao_conf *c, struct errs *e)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/office.conf", dir);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "modem = { device = \"tcp://127.0.0.1:1\"; };\ndatabase = { path = \"x.db\"; };\n%s", body);
+	fclose(f);
+	memset(e, 0, sizeof *e);
+	return conf_load(path, c, on_err, e);
+}
+
+TEST(config_sections)
+{
+	struct tinbao_conf c;
+	struct errs e;
+	CHECK_INT(load_conf("summary = { day = \"fri\"; time = \"16:45\"; recipients = [ \"role:staff\", \"0912345678\" ];\n"
+			    "  per_commune_chairs = true; };\n"
+			    "reminders = { after_days = 5; staff_after_days = 10; quiet = \"22:00-06:30\"; };\n", &c, &e), 0);
+	CHECKF(e.n == 0, "%s", e.text);
+	CHECK(c.summary != NULL && c.reminders != NULL);
+	if (c.summary && c.reminders) {
+		CHECK_INT(c.summary->day, 5);
+		CHECK_INT(c.summary->time, 16 * 60 + 45);
+		CHECK_INT(c.summary->recipients.n, 2);
+		if (c.summary->recipients.n == 2)
+			CHECK_STR(c.summary->recipients.v[1], "+84912345678");	/* normalised */
+		CHECK(c.summary->per_commune_chairs);
+		CHECK_INT(c.reminders->after_days, 5);
+		CHECK_INT(c.reminders->quiet_from, 22 * 60);
+		CHECK_INT(c.reminders->quiet_to, 6 * 60 + 30);
+	}
+	conf_free(&c);
+	/* Absent sections: the defaults. */
+	CHECK_INT(load_conf("", &c, &e), 0);
+	CHECK(c.summary && c.summary->day == 1 && c.summary->time == 450 && c.summary->recipients.n == 1);
+	CHECK(c.reminders && c.reminders->after_days == 7 && c.reminders->staff_after_days == 14 &&
+	      c.reminders->quiet_from == 21 * 60 && c.reminders->quiet_to == 7 * 60);
+	conf_free(&c);
+	/* Mistakes: every one with its line and what was expected. */
+	CHECK(load_conf("summary = {\n  recipients = [ \"role:chief\" ];\n  day = \"someday\";\n};\n"
+			"reminders = {\n  quiet = \"25:00-07:00\";\n  after_days = 10;\n  staff_after_days = 3;\n"
+			"  colour = 1;\n};\n", &c, &e) > 0);
+	CHECKF(strstr(e.text, "office.conf:4: summary.recipients") && strstr(e.text, "role:official"), "%s", e.text);
+	CHECKF(strstr(e.text, "office.conf:5: summary.day"), "%s", e.text);
+	CHECKF(strstr(e.text, "office.conf:8: reminders.quiet") && strstr(e.text, "HH:MM-HH:MM"), "%s", e.text);
+	CHECKF(strstr(e.text, "office.conf:11: unknown key 'reminders.colour'"), "%s", e.text);
+	conf_free(&c);
+	CHECK(load_conf("reminders = { after_days = 10;\n staff_after_days = 3; };\n", &c, &e) > 0);
+	CHECKF(strstr(e.text, "office.conf:4:") && strstr(e.text, "staff_after_days >= after_days"), "%s", e.text);
+	conf_free(&c);
+}
+
 int main(void)
 {
 	char why[256];
@@ -260,6 +331,7 @@ int main(void)
 	RUN(pure_due_times);
 	RUN(summary_exactly_once);
 	RUN(reminders);
+	RUN(config_sections);
 	store_close(st);
 	catalog_free(cat);
 	snprintf(why, sizeof why, "rm -rf %s", dir);
