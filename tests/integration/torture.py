@@ -183,6 +183,7 @@ class Result:
         self.delivered = 0
         self.lost = self.duplicated = self.resent = 0
         self.disk_hits = 0
+        self.kept_on_sim = 0	# inbound commits refused, the message left on the SIM
         self.fault_counts = collections.Counter()
         self.problems = []
         self.seconds = 0.0
@@ -505,8 +506,9 @@ class Campaign:
                 self.problem('sanitizer report in the daemon log (%s)' % bad)
         if self.scenario == 'disk':
             res.disk_hits = log.count('injected fault')
-            kept = log.count('stays on the SIM until it can be')
-            self.say('disk faults hit %d writes, %d inbound kept on the SIM' % (res.disk_hits, kept))
+            res.kept_on_sim = log.count('stays on the SIM until it can be')
+            self.say('disk faults hit %d writes, %d inbound kept on the SIM'
+                     % (res.disk_hits, res.kept_on_sim))
             if res.faults and not res.disk_hits:
                 self.problem('no injected store fault showed in the log')
 
@@ -561,7 +563,9 @@ def main(argv=None):
         results.append(c.run())
         r = results[-1]
         print('  %s: %d messages delivered by the network side, faults %s, %d store faults hit'
-              % (sc, r.delivered, dict(r.fault_counts) or '-', r.disk_hits), flush=True)
+              ' (%d inbound commits refused, the message kept on the SIM and stored later)'
+              % (sc, r.delivered, dict(r.fault_counts) or '-', r.disk_hits, r.kept_on_sim),
+              flush=True)
     print(HEADER)
     for r in results:
         print(r.row())
