@@ -120,6 +120,11 @@ int office_summary_gather(struct store *s, const struct catalog *cat, const stru
 
 	if ((rc = store_households_changes(s, week->first, week->last, in->review)) < 0)
 		return rc;
+	struct office_filter rf = { week->first, week->last, "RS", in->commune_version ? commune : NULL,
+				    NULL, NULL };
+	if ((rc = store_office_totals(s, &rf, &d->rs)) < 0)
+		return rc;
+	in->rs = &d->rs;
 
 	/* Coverage this year up to the week's end. */
 	int y, m, dd;

@@ -12,7 +12,7 @@ struct catalog;
 
 struct office_summary_data {
 	struct summary_input in;
-	struct office_totals cur, prev;
+	struct office_totals cur, prev, rs;
 	char names[SUMMARY_MISSING_MAX][96];
 	char place[96];
 };

@@ -62,14 +62,28 @@ static void header(const struct summary_input *in, char *out, size_t len)
 			 in->communes_total, in->villages_reported, in->villages_total);
 }
 
+/* The register's status changes of the week, or else the review reports'
+ * signed counts (RS HN+2 CN-1 ...) when the register was not updated. */
 static void review_line(const struct summary_input *in, char *out, size_t len)
 {
 	out[0] = 0;
-	if (!in->review[HH_POOR] && !in->review[HH_NEAR_POOR] && !in->review[HH_ESCAPED] &&
-	    !in->review[HH_NONE])
+	if (in->review[HH_POOR] || in->review[HH_NEAR_POOR] || in->review[HH_ESCAPED] ||
+	    in->review[HH_NONE]) {
+		snprintf(out, len, " Ra soat: %d ngheo, %d can ngheo, %d thoat ngheo.", in->review[HH_POOR],
+			 in->review[HH_NEAR_POOR], in->review[HH_ESCAPED]);
 		return;
-	snprintf(out, len, " Ra soat: %d ngheo, %d can ngheo, %d thoat ngheo.", in->review[HH_POOR],
-		 in->review[HH_NEAR_POOR], in->review[HH_ESCAPED]);
+	}
+	if (!in->rs || !in->rs->n)
+		return;
+	size_t n = (size_t)snprintf(out, len, " Ra soat (RS):");
+	for (int i = 0; i < in->rs->n && n + 24 < len; i++) {
+		char v[24];
+		fmt_value(fabs(in->rs->t[i].value), v, sizeof v);
+		n += (size_t)snprintf(out + n, len - n, "%s %.12s %c%s", i ? "," : "", in->rs->t[i].indicator,
+				      in->rs->t[i].value < 0 ? '-' : '+', v);
+	}
+	if (n + 1 < len)
+		strcat(out, ".");
 }
 
 static void coverage_line(const struct summary_input *in, char *out, size_t len)

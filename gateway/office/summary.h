@@ -37,6 +37,7 @@ struct summary_input {
 	const char *missing[SUMMARY_MISSING_MAX];	/* ASCII names that did not report */
 	int nmissing;
 	int review[4];			/* status rows of the week, by new hh_status */
+	const struct office_totals *rs;	/* the week's RS review reports (signed); may be NULL */
 	bool has_coverage;
 	struct coverage coverage;	/* households reached this year, as of the week's end */
 	/* Health; negative when unknown. */

@@ -74,6 +74,23 @@ TEST(contents)
 	CHECK(query_septets(out) <= SUMMARY_SEPTETS);
 }
 
+TEST(review_reports_when_register_unchanged)
+{
+	struct summary_input in;
+	struct office_totals cur, prev, rs;
+	base(&in, &cur, &prev);
+	memset(&rs, 0, sizeof rs);
+	total(&rs, "RS", "CN", -1);
+	total(&rs, "RS", "HN", 2);
+	in.rs = &rs;
+	char out[SUMMARY_MAX];
+	summary_build(&in, cat, out, sizeof out);
+	CHECKF(strstr(out, "Ra soat: 3 ngheo") && !strstr(out, "(RS)"), "%s", out);
+	in.review[HH_POOR] = in.review[HH_ESCAPED] = 0;
+	summary_build(&in, cat, out, sizeof out);
+	CHECKF(strstr(out, " Ra soat (RS): CN -1, HN +2."), "%s", out);
+}
+
 TEST(late_says_so)
 {
 	struct summary_input in;
@@ -157,6 +174,7 @@ int main(void)
 		return 1;
 	}
 	RUN(contents);
+	RUN(review_reports_when_register_unchanged);
 	RUN(late_says_so);
 	RUN(three_segments_at_most);
 	RUN(empty_week_and_unknown_health);
