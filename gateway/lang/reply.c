@@ -18,6 +18,15 @@ size_t reply_sms_length(const char *text, bool *ucs2)
 	size_t septets = 0, units = 0, n = strlen(text);
 	bool seven = true;
 	for (size_t i = 0; i < n;) {
+		char ch = text[i];
+		/* Letters, digits and space: one septet, one unit (the bulk of
+		 * every reply; the tables below are for the rest). */
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == ' ') {
+			septets++;
+			units++;
+			i++;
+			continue;
+		}
 		uint32_t cp = 0;
 		size_t k = utf8_decode(text + i, n - i, &cp);
 		if (!k) {

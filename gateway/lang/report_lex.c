@@ -238,20 +238,36 @@ int report_keyword_match(const struct report_tokens *t, int start, const struct 
 	int best = -1, best_words = 0;
 	size_t best_len = 0;
 	for (size_t i = 0; i < nkw; i++) {
-		char form[48];
+		/* Compared in place, spaces skipped, without copying the form:
+		 * this runs for every message. */
 		for (const char *f = kw[i].forms; *f;) {
-			f = next_form(f, form, sizeof form);
+			const char *end = f;
+			while (*end && *end != '|')
+				end++;
 			/* Longest typed run first: "bao cao" over "bao". */
 			for (int k = 2; k >= 0; k--) {
-				if (!have[k] || form[0] != typed[k][0] || strcmp(form, typed[k]))
+				if (!have[k] || *f != typed[k][0])
 					continue;
-				if (k + 1 > best_words || (k + 1 == best_words && strlen(form) > best_len)) {
+				const char *a = f, *b = typed[k];
+				size_t len = 0;
+				for (; a < end; a++) {
+					if (*a == ' ')
+						continue;
+					if (*a != *b)
+						break;
+					b++;
+					len++;
+				}
+				if (a != end || *b)
+					continue;
+				if (k + 1 > best_words || (k + 1 == best_words && len > best_len)) {
 					best = (int)i;
-					best_len = strlen(form);
+					best_len = len;
 					best_words = k + 1;
 				}
 				break;
 			}
+			f = *end ? end + 1 : end;
 		}
 	}
 	if (best >= 0) {
