@@ -383,11 +383,15 @@ static int handle_dk(struct dispatch_ctx *ctx)
 	if (u) {
 		char place[160];
 		place_label(c, u->commune, u->village, place, sizeof place);
-		if (u->active)
+		if (u->active) {
 			reply_format(REPLY_DK_ALREADY, &st, ctx->reply, sizeof ctx->reply, place);
-		else
+			return 0;
+		}
+		int ok = store_reply_limit(ctx->env->store, ctx->msg->sender, "pending", ctx->env->now,
+					   unregistered_every(ctx->env));
+		if (ok > 0)
 			reply_format(REPLY_PENDING, &st, ctx->reply, sizeof ctx->reply);
-		return 0;
+		return ok < 0 ? ok : 0;
 	}
 	struct report_env renv = report_env_of(ctx);
 	struct report r;
@@ -566,7 +570,14 @@ static int dispatch_run(struct dispatch_ctx *ctx, struct report_tokens *t)
 		if (who == DISPATCH_STRANGER)
 			return stranger_reply(ctx, REPLY_UNREGISTERED);
 		if (who == DISPATCH_PENDING) {
-			reply_format(REPLY_PENDING, &st, ctx->reply, sizeof ctx->reply);
+			/* Waiting for approval: told so once a period, like a
+			 * stranger, so that an impatient phone cannot loop us. */
+			int ok = store_reply_limit(env->store, msg->sender, "pending", env->now,
+						   unregistered_every(env));
+			if (ok < 0)
+				return ok;
+			if (ok)
+				reply_format(REPLY_PENDING, &st, ctx->reply, sizeof ctx->reply);
 			return 0;
 		}
 		reply_format(REPLY_NOT_PERMITTED, &st, ctx->reply, sizeof ctx->reply, cmd->name);

@@ -286,6 +286,8 @@ TEST(register_and_approve)
 	CHECK(strstr(reply_to(last_id, "dk:" STAFF), "DUYET 0988000111") != NULL);
 	r = sms("+84988000111", "BC DA4.1 HV 3");
 	CHECK(strstr(r, "dang cho can bo duyet") != NULL);
+	r = sms("+84988000111", "BC DA4.1 HV 4");
+	CHECK_STR(r, "");	/* told once a day, not at every message */
 	r = sms(STAFF, "DUYET 0988 000 111");
 	CHECKF(!strncmp(r, "Da duyet 0988000111 Nguyen Thi Mai", 34), "DUYET: %s", r);
 	CHECK(strstr(reply_to(last_id, "welcome"), "Ban da duoc duyet") != NULL);
