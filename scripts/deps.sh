@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the command to run.
 PKGS="build-essential pkg-config clang libserialport-dev libsqlite3-dev libconfig-dev
 libutf8proc-dev libjansson-dev libmicrohttpd-dev libsystemd-dev sqlite3 socat gammu
-python3 python3-gammu smstools valgrind curl xxd gammu-smsd libdbd-sqlite3"
+python3 python3-gammu smstools valgrind curl xxd gammu-smsd libdbd-sqlite3 chromium"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
