@@ -113,7 +113,8 @@ static const struct conf_key credit_keys[] = {
 	  false, NULL },
 	{ "threshold", CONF_DOUBLE, offsetof(struct conf_credit, threshold), false, "10000", 0, 1000000000,
 	  NULL, false, NULL },
-	{ "alert", CONF_STRINGS, offsetof(struct conf_credit, alert), false, "[ \"role:staff\" ]", 0, 0, NULL,
+	/* Empty (the default): every active staff member (credit_check.c). */
+	{ "alert", CONF_STRINGS, offsetof(struct conf_credit, alert), false, "[]", 0, 0, NULL,
 	  false, check_recipients },
 	{ "topup", CONF_STRING, offsetof(struct conf_credit, topup), false, "\"*100*{code}#\"", 0, 0, NULL,
 	  false, check_topup },

@@ -28,7 +28,8 @@ struct conf_credit {
 	char *pattern;		/* POSIX ERE, capture group 1 is the figure */
 	int64_t every;		/* seconds between checks */
 	double threshold;	/* alert below this balance */
-	struct conf_strv alert;	/* "role:NAME" or E.164 phones (normalised) */
+	struct conf_strv alert;	/* "role:NAME" or E.164 phones (normalised);
+				   empty: role:staff */
 	char *topup;		/* template with {code}: "*100*{code}#" */
 };
 

@@ -135,7 +135,11 @@ static int cc_collect(const struct user *u, void *arg)
 
 static int cc_alert_all(const struct credit_check *cc, struct cc_alert *a)
 {
-	const struct conf_strv *to = &cc->conf->alert;
+	/* No list in the config: the staff, who can top the SIM up. */
+	static char staff[] = "role:staff";
+	static char *staff_v[] = { staff };
+	static const struct conf_strv staff_only = { staff_v, 1 };
+	const struct conf_strv *to = cc->conf->alert.n ? &cc->conf->alert : &staff_only;
 	for (size_t i = 0; i < to->n; i++) {
 		const char *r = to->v[i];
 		if (strncmp(r, "role:", 5) != 0) {

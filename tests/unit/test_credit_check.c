@@ -105,6 +105,16 @@ TEST(test_one_alert_per_crossing)
 	CHECK_STR(last.raw, "TKC 900d");
 	credit_check_free(cc);
 
+	/* No alert list: the staff are told. */
+	struct conf_credit bare = cf;
+	bare.alert.n = 0;
+	CHECK(credit_check_new(&cc, &bare, why, sizeof why) == 0);
+	now += 3600;
+	CHECK_INT(credit_check_record(cc, st, "TKC 200.000d", 0, now, &o), 0);
+	now += 3600;
+	CHECK_INT(credit_check_record(cc, st, "TKC 100d", 0, now, &o), 0);
+	CHECK(o.event == CREDIT_ALARM_LOW && o.alerts_queued == 2);
+	credit_check_free(cc);
 	/* A disk error during the reading: nothing stored, nothing queued. */
 	CHECK(credit_check_new(&cc, &cf, why, sizeof why) == 0);
 	int64_t before = count("SELECT count(*) FROM credit_readings");
