@@ -457,3 +457,21 @@ int office_tick(struct store *s, const struct catalog *cat, const struct tinbao_
 		*next_due = next;
 	return queued;
 }
+
+int64_t office_timer_fire(void *timer)
+{
+	struct office_timer *t = timer;
+	int64_t now = t->now(), next = now + SCHEDULE_MAX_SLEEP;
+	int rc = office_tick(t->store, t->catalog, t->conf, now, &next);
+	t->last_result = rc;
+	if (rc < 0)
+		return 60 * 1000;	/* busy or failing store: try again soon */
+	if (rc > 0 && t->queued)
+		t->queued(t->ctx);
+	int64_t delay = next - now;
+	if (delay < 1)
+		delay = 1;
+	if (delay > SCHEDULE_MAX_SLEEP)
+		delay = SCHEDULE_MAX_SLEEP;
+	return delay * 1000;
+}

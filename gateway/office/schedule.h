@@ -38,6 +38,26 @@ struct tinbao_conf;
 int office_tick(struct store *s, const struct catalog *cat, const struct tinbao_conf *conf,
 		int64_t now, int64_t *next_due);
 
+/* The daemon's timer, ready for loop.h: core.c keeps one struct
+ * office_timer next to its other timers and writes
+ *     loop_timer_init(&c->t_office, office_timer_fire, &c->office);
+ *     loop_timer_arm(c->loop, &c->t_office, 0);        (at start)
+ * office_timer_fire() calls office_tick() with now() (wall clock, unix
+ * seconds), calls queued(ctx) when it queued anything (so the outbox is
+ * looked at now), and returns the delay in ms until the next call: at most
+ * SCHEDULE_MAX_SLEEP, and a minute after a store error. The wall clock is
+ * read at every call, so a clock change is caught at the next tick. */
+struct office_timer {
+	struct store *store;
+	const struct catalog *catalog;
+	const struct tinbao_conf *conf;
+	int64_t (*now)(void);		/* unix seconds */
+	void (*queued)(void *ctx);	/* may be NULL */
+	void *ctx;
+	int last_result;		/* office_tick()'s last return, for logs and tests */
+};
+int64_t office_timer_fire(void *timer);
+
 /* `tinbao summary --send`: queues the summary of `week` to every
  * configured recipient now, under the same slot keys as the scheduler (so
  * nobody gets a week twice). Returns the number queued or negative. */

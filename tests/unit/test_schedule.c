@@ -302,6 +302,37 @@ TEST(config_sections)
 	conf_free(&c);
 }
 
+static int64_t fake_now;
+static int64_t clock_fn(void)
+{
+	return fake_now;
+}
+static int poked;
+static void on_queued(void *ctx)
+{
+	(void)ctx;
+	poked++;
+}
+
+TEST(timer_for_the_daemon)
+{
+	/* Monday 11 January 2027 07:30:10: 2027-W01 is due to everyone. */
+	struct office_timer t = { st, cat, &conf, clock_fn, on_queued, NULL, 0 };
+	fake_now = at(2027, 1, 11, 7, 30) + 10;
+	int64_t ms = office_timer_fire(&t);
+	CHECK(t.last_result >= 3);
+	CHECK_INT(poked, 1);
+	CHECK_INT(count("summary:2027-W01:%"), 3);
+	CHECK(ms >= 1000 && ms <= SCHEDULE_MAX_SLEEP * 1000);
+	ms = office_timer_fire(&t);
+	CHECK_INT(t.last_result, 0);
+	CHECK_INT(poked, 1);
+	/* A tick inside the quiet hours sleeps only until they end. */
+	fake_now = at(2027, 1, 11, 6, 59);
+	ms = office_timer_fire(&t);
+	CHECK_INT(ms, 60 * 1000);
+}
+
 int main(void)
 {
 	char why[256];
@@ -332,6 +363,7 @@ int main(void)
 	RUN(summary_exactly_once);
 	RUN(reminders);
 	RUN(config_sections);
+	RUN(timer_for_the_daemon);
 	store_close(st);
 	catalog_free(cat);
 	snprintf(why, sizeof why, "rm -rf %s", dir);
