@@ -352,6 +352,37 @@ TEST(status_changes_by_hand)
 	CHECK_INT(counts[HH_ESCAPED], 1);
 }
 
+TEST(nothing_half_imported_on_a_store_fault)
+{
+	/* 300 new households; the disk "fills up" on the 200th write: the
+	 * import fails and none of them is there. */
+	size_t cap = 300 * 80 + 64;
+	char *csv = malloc(cap);
+	size_t n = (size_t)snprintf(csv, cap, "ma_ho,chu_ho,xa,thon,tinh_trang,ngay\n");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(csv + n, cap - n, "FX%04d,Ten %d,am-ha,thon-1,ngheo,2025-03-01\n", i, i);
+	struct hh_import *im = hh_import_new();
+	CHECK_INT(hh_csv_parse(csv, n, today(), im), 0);
+	CHECK_INT(hh_resolve_places(cat, im), 0);
+	sqlite3_stmt *q = store_prepare(st, "SELECT count(*) FROM households");
+	CHECK(sqlite3_step(q) == SQLITE_ROW);
+	int before = sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	store_fault_set(st, 200);
+	struct hh_import_stats s;
+	CHECK(store_households_import(st, im, "fault", 9, &s) < 0);
+	store_fault_set(st, 0);
+	q = store_prepare(st, "SELECT count(*) FROM households");
+	CHECK(sqlite3_step(q) == SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(q, 0), before);
+	sqlite3_reset(q);
+	/* And then it goes through whole. */
+	CHECK_INT(store_households_import(st, im, "retry", 10, &s), 0);
+	CHECK_INT(s.added, 300);
+	hh_import_free(im);
+	free(csv);
+}
+
 int main(void)
 {
 	setup();
@@ -360,6 +391,7 @@ int main(void)
 	RUN(status_counts_match_independent_count);
 	RUN(support_and_coverage);
 	RUN(status_changes_by_hand);
+	RUN(nothing_half_imported_on_a_store_fault);
 	teardown();
 	return check_done();
 }
