@@ -166,6 +166,32 @@ void report_lex(const char *text, size_t len, struct report_tokens *t)
 	(void)is_alnum;
 }
 
+bool report_telex_strip(const char *word, char *out, size_t outlen)
+{
+	size_t n = strlen(word), o = 0;
+	if (!outlen)
+		return false;
+	if (n >= 3 && strchr("sfrxj", word[n - 1]) && is_letter(word[n - 2]))
+		n--;
+	for (size_t i = 0; i < n && o + 1 < outlen; i++) {
+		char c = word[i], d = i + 1 < n ? word[i + 1] : 0;
+		if ((c == 'd' && d == 'd') || (c == 'a' && d == 'a') || (c == 'e' && d == 'e') ||
+		    (c == 'o' && d == 'o')) {
+			out[o++] = c;
+			i++;
+			continue;
+		}
+		if (d == 'w' && (c == 'a' || c == 'o' || c == 'u')) {
+			out[o++] = c;
+			i++;
+			continue;
+		}
+		out[o++] = c;
+	}
+	out[o] = 0;
+	return strcmp(out, word) != 0;
+}
+
 size_t report_text_key(const struct report_tokens *t, int start, char *out, size_t outlen)
 {
 	size_t o = 0;
@@ -230,13 +256,32 @@ int report_keyword_match(const struct report_tokens *t, int start, const struct 
 		suggest[0] = 0;
 	if (start >= t->n || t->tok[start].type != REPORT_TOK_WORD)
 		return -1;
-	/* The first one, two and three words joined, computed once. */
+	/* The first one, two and three words joined, computed once; a second
+	 * round with Telex leftovers dropped ("baos caos"). */
 	char typed[3][96];
 	int have[3];
 	for (int k = 0; k < 3; k++)
 		have[k] = join_words(t, start, k + 1, typed[k], sizeof typed[k]) == k + 1;
 	int best = -1, best_words = 0;
 	size_t best_len = 0;
+	for (int round = 0; round < 2 && best < 0; round++) {
+	if (round == 1) {
+		bool changed = false;
+		for (int k = 0; k < 3; k++) {
+			if (!have[k])
+				continue;
+			size_t o = 0;
+			for (int w = 0; w <= k; w++) {
+				char s[48];
+				changed |= report_telex_strip(t->tok[start + w].text, s, sizeof s);
+				for (const char *p = s; *p && o + 1 < sizeof typed[k]; p++)
+					typed[k][o++] = *p;
+			}
+			typed[k][o] = 0;
+		}
+		if (!changed)
+			break;
+	}
 	for (size_t i = 0; i < nkw; i++) {
 		/* Compared in place, spaces skipped, without copying the form:
 		 * this runs for every message. */
@@ -269,6 +314,7 @@ int report_keyword_match(const struct report_tokens *t, int start, const struct 
 			}
 			f = *end ? end + 1 : end;
 		}
+	}
 	}
 	if (best >= 0) {
 		*used = best_words;

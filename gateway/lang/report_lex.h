@@ -45,6 +45,13 @@ void report_lex(const char *text, size_t len, struct report_tokens *out);
  * (resend detection; start skips the command word, which has spellings). */
 size_t report_text_key(const struct report_tokens *t, int start, char *out, size_t outlen);
 
+/* Telex leftovers, for a second try when a word is not understood: typing
+ * Vietnamese without an input method leaves the Telex keys in the word
+ * ("hocj vieen" for "học viên", "ngheof", "ddaof taoj", "nuwx"). Drops a
+ * final tone key (s f r x j: no Vietnamese syllable ends in one), and folds
+ * dd, aa, ee, oo, aw, ow, uw. Returns true when the word changed. */
+bool report_telex_strip(const char *word, char *out, size_t outlen);
+
 /* A command keyword with its spellings: "bc|baocao|bao cao" (folded, '|'
  * between forms, a space where the form spans two words). */
 struct report_keyword {

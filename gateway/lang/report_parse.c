@@ -269,6 +269,30 @@ static int match_indicator(const struct catalog *c, const struct report_tokens *
 			return k;
 		}
 	}
+	/* Telex leftovers ("hocj vieen", "hooj ngheof"): the same, stripped. */
+	for (int k = 4; k >= 1; k--) {
+		char typed[96];
+		size_t o = 0;
+		int w = 0;
+		bool changed = false;
+		for (int j = i; j < t->n && w < k; j++, w++) {
+			if (t->tok[j].type != REPORT_TOK_WORD)
+				break;
+			char s[48];
+			changed |= report_telex_strip(t->tok[j].text, s, sizeof s);
+			for (const char *p = s; *p && o + 1 < sizeof typed; p++)
+				typed[o++] = *p;
+		}
+		typed[o] = 0;
+		if (w != k || !changed)
+			continue;
+		const struct catalog_indicator *in = catalog_indicator_by_synonym(c, typed);
+		if (in) {
+			*ind = in;
+			*fuzzy = true;
+			return k;
+		}
+	}
 	/* One edit away from a long synonym, unique (preferring the project's
 	 * own indicators when several are near). */
 	for (int k = 3; k >= 1; k--) {
