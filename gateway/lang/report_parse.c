@@ -249,6 +249,7 @@ static int match_indicator(const struct catalog *c, const struct report_tokens *
 			   const struct catalog_project *proj, const struct catalog_indicator **ind,
 			   bool *fuzzy)
 {
+	bool exact_only = *fuzzy;
 	*fuzzy = false;
 	for (int k = 4; k >= 1; k--) {
 		char typed[96];
@@ -294,7 +295,10 @@ static int match_indicator(const struct catalog *c, const struct report_tokens *
 		}
 	}
 	/* One edit away from a long synonym, unique (preferring the project's
-	 * own indicators when several are near). */
+	 * own indicators when several are near). Not when *fuzzy came in set:
+	 * the caller's message is refused already and garbage must stay cheap. */
+	if (exact_only)
+		return 0;
 	for (int k = 3; k >= 1; k--) {
 		char typed[96];
 		size_t o = 0;
@@ -556,7 +560,7 @@ static int parse_households(const struct catalog *c, const struct report_tokens 
 		const struct report_tok *k = &t->tok[i];
 		if (k->type == REPORT_TOK_WORD) {
 			const struct catalog_indicator *ind;
-			bool fuzzy;
+			bool fuzzy = true;	/* exact names only */
 			if (match_indicator(c, t, i, out->project, &ind, &fuzzy) > 0 && !fuzzy)
 				break;
 		} else if (k->type == REPORT_TOK_DATE || k->type == REPORT_TOK_PLUS) {
@@ -636,7 +640,7 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 			found = catalog_match_place(c, words + i, t->n - i, within, out->day, &m);
 		bool exact_commune = found && m.words_used > 0 && !m.fuzzy && !within && !out->place_named;
 		const struct catalog_indicator *ind = NULL;
-		bool fuzzy = false;
+		bool fuzzy = pr->n >= REPORT_PROBLEMS_MAX;	/* in: exact names only */
 		int k = exact_commune ? 0 : match_indicator(c, t, i, out->project, &ind, &fuzzy);
 		if (k > 0) {
 			i += k;
@@ -662,7 +666,7 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 			}
 			const char *unit = NULL;
 			const struct catalog_indicator *next_ind = NULL;
-			bool next_fuzzy;
+			bool next_fuzzy = true;	/* exact names only */
 			int next_k = i < t->n ? match_indicator(c, t, i, out->project, &next_ind, &next_fuzzy) : 0;
 			/* "DG 15 ngan sach trung uong 100": a unit word that starts
 			 * another indicator's name is that indicator. */
@@ -707,7 +711,7 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 				bool ind_here = false;
 				if (j > i) {
 					const struct catalog_indicator *x;
-					bool f;
+					bool f = true;	/* exact names only */
 					ind_here = match_indicator(c, t, j, out->project, &x, &f) > 0;
 				}
 				if (ind_here)
