@@ -2,9 +2,12 @@
 """test_torture.py: the short crash and fault campaign inside make test.
 
 torture.py's three scenarios at a small size (120 messages, 3 SIGKILLs, every
-modem fault kind once, 4 restarts with a store write failing like a full
-disk), each well under 20 s. The full campaign (1,000 messages, more kills
-and faults) is `make torture`. TINBAO_SEED=N replays a run; the default seed
+modem fault kind once but `hang`, 4 restarts with a store write failing like
+a full disk), each well under 20 s. The full campaign (1,000 messages, more
+kills and every fault kind) is `make torture`. `hang` is left to it for now:
+a hang that swallows an AT+CMGS makes tinbaod wait the 60 s send timeout for
+the "> " prompt (nothing is lost, but make test would take a minute more);
+see docs/proof.md. TINBAO_SEED=N replays a run; the default seed
 is fixed so that make test is repeatable.
 """
 import os
@@ -18,9 +21,10 @@ def main():
     seed = int(os.environ.get('TINBAO_SEED') or 1)
     print('torture (short): seed %d' % seed)
     results = []
-    for scenario, faults in (('crash', 0), ('modem', len(MODEM_FAULTS)), ('disk', 4)):
+    quick = [f for f in MODEM_FAULTS if f != 'hang']
+    for scenario, faults in (('crash', 0), ('modem', len(quick)), ('disk', 4)):
         results.append(Campaign(seed=seed, messages=120, kills=3, faults=faults,
-                                scenario=scenario).run())
+                                scenario=scenario, modem_faults=quick).run())
     print(HEADER)
     for r in results:
         print(r.row())

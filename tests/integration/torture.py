@@ -206,8 +206,9 @@ class Campaign:
     """One scenario: build with Campaign(...), then run() -> Result."""
 
     def __init__(self, seed=1, messages=120, kills=3, faults=4, scenario='crash', keep=False,
-                 verbose=False):
+                 verbose=False, modem_faults=MODEM_FAULTS):
         self.seed, self.n, self.kills, self.nfaults = seed, messages, kills, faults
+        self.modem_faults = list(modem_faults)
         self.scenario, self.keep, self.verbose = scenario, keep, verbose
         self.rnd = random.Random('%s/%d' % (scenario, seed))
         self.res = Result(scenario, seed)
@@ -325,7 +326,8 @@ class Campaign:
             th.start()
             events = ['kill'] * self.kills
             if self.scenario == 'modem':
-                events += [MODEM_FAULTS[i % len(MODEM_FAULTS)] for i in range(self.nfaults)]
+                mf = self.modem_faults
+                events += [mf[i % len(mf)] for i in range(self.nfaults)]
             elif self.scenario == 'disk':
                 events += ['disk'] * self.nfaults
             rnd.shuffle(events)
