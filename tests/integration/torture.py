@@ -374,12 +374,18 @@ class Campaign:
             with self.gw_lock:
                 gw.kill()
                 self.res.kills += 1
-                n = rnd.randint(len(users()) + 5, len(users()) + 150)
+                n = rnd.randint(len(users()) + 3, len(users()) + 40)
+                before = gw.log().count('injected fault')
                 os.environ['TINBAO_FAULT_STORE'] = str(n)
                 try:
                     gw.start(wait_ready=False)
                 finally:
                     del os.environ['TINBAO_FAULT_STORE']
+            # Let the fault land (the stream keeps writing) before the next
+            # event, so that a kill does not end the round first.
+            end = time.monotonic() + 2
+            while time.monotonic() < end and gw.log().count('injected fault') == before:
+                time.sleep(0.05)
             return
         if ev == 'sim-full':
             # The daemon is down while the SIM fills up; the network keeps
