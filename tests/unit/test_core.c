@@ -114,6 +114,7 @@ static void setup(struct env *e)
 	FM_EXPECT(f, "AT+COPS?", "\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CREG?", "\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CEREG?", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CNMI?", "\r\n+CNMI: 2,1,0,1,0\r\n\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CPMS?", "\r\nOK\r\n");
 }
 
@@ -200,6 +201,7 @@ TEST(failed_commit_keeps_the_message_on_the_sim)
 	FM_EXPECT(&e.f, "AT+COPS?", "\r\nOK\r\n");
 	FM_EXPECT(&e.f, "AT+CREG?", "\r\nOK\r\n");
 	FM_EXPECT(&e.f, "AT+CEREG?", "\r\nOK\r\n");
+	FM_EXPECT(&e.f, "AT+CNMI?", "\r\n+CNMI: 2,1,0,1,0\r\n\r\nOK\r\n");
 	FM_EXPECT(&e.f, "AT+CPMS?", "\r\nOK\r\n");
 	char list[700];
 	snprintf(list, sizeof list, "\r\n+CMGL: 4,0,,%d\r\n%s\r\n\r\nOK\r\n", len, hex);

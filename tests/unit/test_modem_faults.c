@@ -76,6 +76,7 @@ static void boot_from_sync(struct fm *f)
 	FM_EXPECT(f, "AT+COPS?", "\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CREG?", "\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CEREG?", "\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CNMI?", "\r\n+CNMI: 2,1,0,1,0\r\n\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n\r\nOK\r\n");
 }
 
@@ -332,6 +333,38 @@ TEST(stale_answers_of_a_killed_predecessor_are_drained)
 	loop_free(l);
 }
 
+/* A +CMT left unacknowledged (a daemon killed before its AT+CNMA) makes
+ * the modem reset its routing to 0 (27.005 3.4.4): new messages would land
+ * on the SIM with no indication. The health check sees it and sets it up. */
+TEST(routing_reset_by_the_modem_is_restored)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, f.path, &a, "");
+	modem_start(m);
+	boot_from_sync(&f);
+	loop_advance(l, 300000);
+	FM_EXPECT(&f, "AT+CSQ", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+COPS?", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CREG?", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CEREG?", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CNMI?", "\r\n+CNMI: 2,0,0,0,0\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CPMS?", "\r\n+CPMS: \"SM\",1,30,\"SM\",1,30,\"SM\",1,30\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CMGL=4", "\r\nOK\r\n");	/* the periodic sweep, due at the same time */
+	FM_EXPECT(&f, "AT+CMGF=0", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CPMS=\"SM\",\"SM\",\"SM\"", "\r\n+CPMS: 1,30,1,30,1,30\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CNMI=2,1,0,1,0", "\r\nOK\r\n");
+	/* Ready again: the sweep picks up what landed silently. */
+	FM_EXPECT(&f, "AT+CMGL=4", "\r\n+CMGL: 0,0,,5\r\n0011223344\r\n\r\nOK\r\n");
+	CHECK_INT(a.pdus, 1);
+	CHECK_INT(modem_state(m), MODEM_READY);
+	modem_free(m);
+	fm_close(&f);
+	loop_free(l);
+}
+
 TEST(missing_device_keeps_retrying_without_crashing)
 {
 	struct loop *l = loop_new(true);
@@ -359,6 +392,7 @@ int main(void)
 	RUN(sim_full_urc_triggers_a_sweep);
 	RUN(send_timeout_reports_and_resyncs);
 	RUN(stale_answers_of_a_killed_predecessor_are_drained);
+	RUN(routing_reset_by_the_modem_is_restored);
 	RUN(missing_device_keeps_retrying_without_crashing);
 	return check_done();
 }

@@ -86,6 +86,7 @@ static void boot(struct fm *f, struct app *a)
 	FM_EXPECT(f, "AT+COPS?", "\r\n+COPS: 0,0,\"Viettel\",7\r\n\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CREG?", "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CNMI?", "\r\n+CNMI: 2,1,0,1,0\r\n\r\nOK\r\n");
 	FM_EXPECT(f, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n\r\nOK\r\n");
 	(void)a;
 }
@@ -132,6 +133,7 @@ TEST(start_with_pin_registration_wait_and_first_sweep)
 	FM_EXPECT(&f, "AT+COPS?", "\r\n+COPS: 0,0,\"Viettel\",7\r\n\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CREG?", "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CNMI?", "\r\n+CNMI: 2,1,0,1,0\r\n\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CPMS?", "\r\n+CPMS: \"SM\",2,30,\"SM\",2,30,\"SM\",2,30\r\n\r\nOK\r\n");
 	/* Deletes only come after the commit said yes, one per slot. */
 	FM_EXPECT(&f, "AT+CMGD=1", "\r\nOK\r\n");
@@ -181,6 +183,7 @@ TEST(cmti_reads_the_slot_and_deletes_after_commit_only)
 	FM_EXPECT(&f, "AT+COPS?", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CREG?", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CEREG?", "\r\nOK\r\n");
+	FM_EXPECT(&f, "AT+CNMI?", "\r\n+CNMI: 2,1,0,1,0\r\n\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CPMS?", "\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CMGL=4", "\r\n+CMGL: 8,1,,5\r\n0011223355\r\n\r\nOK\r\n");
 	FM_EXPECT(&f, "AT+CMGD=8", "\r\nOK\r\n");
