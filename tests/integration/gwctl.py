@@ -16,6 +16,7 @@ Standard library only. The daemon is $TINBAO_BUILD/tinbaod; with
 TINBAO_VALGRIND=1 it runs under valgrind (memcheck, leak check, error exit
 code 99).
 """
+import atexit
 import os
 import signal
 import sqlite3
@@ -60,6 +61,16 @@ def _conf_value(v):
     if isinstance(v, int):
         return str(v)
     return '"%s"' % str(v).replace('\\', '\\\\').replace('"', '\\"')
+
+
+_running = []
+
+
+@atexit.register
+def _kill_leftovers():
+    """A scenario that failed half-way must not leave a daemon behind."""
+    for gw in list(_running):
+        gw.kill()
 
 
 class Gateway:
@@ -112,6 +123,7 @@ class Gateway:
         self.logf = open(self.log_path, 'ab')
         self.proc = subprocess.Popen(self.argv(), stdout=self.logf, stderr=self.logf,
                                      stdin=subprocess.DEVNULL)
+        _running.append(self)
         self.starts += 1
         if wait_ready:
             self.wait(lambda: self.log().count('-> ready') > before, timeout,
@@ -134,10 +146,14 @@ class Gateway:
                 self.proc.wait()
                 self.logf.close()
                 self.proc = None
+                if self in _running:
+                    _running.remove(self)
                 raise AssertionError('tinbaod did not stop within %ds on SIGTERM' % timeout)
         rc = self.proc.returncode
         self.logf.close()
         self.proc = None
+        if self in _running:
+            _running.remove(self)
         return rc
 
     def kill(self):
@@ -146,6 +162,8 @@ class Gateway:
             self.proc.wait()
             self.logf.close()
             self.proc = None
+        if self in _running:
+            _running.remove(self)
 
     def signal(self, sig):
         self.proc.send_signal(sig)
@@ -225,6 +243,7 @@ class Checks:
             self.failed += 1
             print('FAIL: %s raised %s' % (name, e), flush=True)
             traceback.print_exc()
+            _kill_leftovers()
         print('%-50s %.1fs' % (name, time.monotonic() - t0), flush=True)
 
     def done(self):
