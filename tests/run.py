@@ -9,6 +9,7 @@ Every program prints its own "N passed, N failed" line; a program that exits
 non-zero without one counts as one failure.
 """
 import argparse, os, re, subprocess, sys, time, glob
+from concurrent.futures import ThreadPoolExecutor
 
 LINE = re.compile(r'^(\d+) passed, (\d+) failed', re.M)
 
@@ -33,6 +34,9 @@ def main():
     ap.add_argument('--only', choices=['unit', 'fuzz', 'integration'])
     ap.add_argument('-k', help='substring of the test file names to run')
     ap.add_argument('-v', action='store_true', help='print every output')
+    ap.add_argument('-j', type=int, default=int(os.environ.get('TINBAO_TEST_JOBS', '2')),
+                    help='programs run at once (default 2, one per core here; the '
+                         'integration tests mostly wait on ptys and sockets)')
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     os.chdir(root)
@@ -55,13 +59,17 @@ def main():
     if a.k:
         jobs = [j for j in jobs if a.k in j[1]]
     tp = tf = 0
-    for kind, name, cmd, timeout in jobs:
-        p, f, out, rc, dt = run(cmd, env, timeout)
-        tp += p; tf += f
-        status = 'ok' if f == 0 else 'FAIL'
-        print('%-4s %-11s %-50s %4d passed %3d failed %6.1fs' % (status, kind, os.path.relpath(name), p, f, dt), flush=True)
-        if f or a.v:
-            sys.stdout.write(''.join('    | ' + l + '\n' for l in out.splitlines()[-60:]))
+    # Results are printed in submission order as they complete, so the log
+    # reads the same whatever -j is.
+    with ThreadPoolExecutor(max_workers=max(1, a.j)) as pool:
+        futures = [(j, pool.submit(run, j[2], env, j[3])) for j in jobs]
+        for (kind, name, cmd, timeout), fut in futures:
+            p, f, out, rc, dt = fut.result()
+            tp += p; tf += f
+            status = 'ok' if f == 0 else 'FAIL'
+            print('%-4s %-11s %-50s %4d passed %3d failed %6.1fs' % (status, kind, os.path.relpath(name), p, f, dt), flush=True)
+            if f or a.v:
+                sys.stdout.write(''.join('    | ' + l + '\n' for l in out.splitlines()[-60:]))
     print('%d passed, %d failed' % (tp, tf))
     return 1 if tf else 0
 
