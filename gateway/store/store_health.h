@@ -8,6 +8,8 @@
  *   "signal"        +CSQ rssi 0..31, 99 unknown
  *   "operator"      +COPS name
  *   "sim"           "ready", "pin-rejected", "missing", "full"
+ *   "sim_use"       SIM message slots in use, "used/total" from AT+CPMS?
+ *                   (no history: it moves with every message)
  *   "model"         +CGMM / ATI answer
  *   "last_rx", "last_tx"  unix seconds of the last message in / out
  *   "credit"        last balance read by USSD (H2's credit check)
