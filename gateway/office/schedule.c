@@ -461,7 +461,7 @@ int office_tick(struct store *s, const struct catalog *cat, const struct tinbao_
 int64_t office_timer_fire(void *timer)
 {
 	struct office_timer *t = timer;
-	int64_t now = t->now(), next = now + SCHEDULE_MAX_SLEEP;
+	int64_t now = t->now(t->ctx), next = now + SCHEDULE_MAX_SLEEP;
 	int rc = office_tick(t->store, t->catalog, t->conf, now, &next);
 	t->last_result = rc;
 	if (rc < 0)

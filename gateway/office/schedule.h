@@ -42,16 +42,17 @@ int office_tick(struct store *s, const struct catalog *cat, const struct tinbao_
  * office_timer next to its other timers and writes
  *     loop_timer_init(&c->t_office, office_timer_fire, &c->office);
  *     loop_timer_arm(c->loop, &c->t_office, 0);        (at start)
- * office_timer_fire() calls office_tick() with now() (wall clock, unix
- * seconds), calls queued(ctx) when it queued anything (so the outbox is
- * looked at now), and returns the delay in ms until the next call: at most
- * SCHEDULE_MAX_SLEEP, and a minute after a store error. The wall clock is
- * read at every call, so a clock change is caught at the next tick. */
+ * office_timer_fire() calls office_tick() with now(ctx) (the daemon's wall
+ * clock, unix seconds: core.c's, which tests can shift), calls queued(ctx)
+ * when it queued anything (so the outbox is looked at now), and returns the
+ * delay in ms until the next call: at most SCHEDULE_MAX_SLEEP, and a minute
+ * after a store error. The clock is read at every call, so a clock change
+ * is caught at the next tick. */
 struct office_timer {
 	struct store *store;
 	const struct catalog *catalog;
 	const struct tinbao_conf *conf;
-	int64_t (*now)(void);		/* unix seconds */
+	int64_t (*now)(void *ctx);	/* unix seconds */
 	void (*queued)(void *ctx);	/* may be NULL */
 	void *ctx;
 	int last_result;		/* office_tick()'s last return, for logs and tests */

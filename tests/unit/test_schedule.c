@@ -303,8 +303,9 @@ TEST(config_sections)
 }
 
 static int64_t fake_now;
-static int64_t clock_fn(void)
+static int64_t clock_fn(void *ctx)
 {
+	(void)ctx;
 	return fake_now;
 }
 static int poked;
