@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "conf_office.h"
 #include "lang/query.h"
+#include "log.h"
 #include "office/gather.h"
 #include "store/store.h"
 #include "store/store_office.h"
@@ -343,12 +344,18 @@ static int tick_reminders(struct store *s, const struct catalog *cat,
 		rc = 0;	/* the last run_done() said "done" */
 	/* Staff contacts: one message each listing the villages of their
 	 * commune (district staff: those of communes without a contact) newly
-	 * silent for staff_after_days. */
+	 * silent for staff_after_days. Every village is recorded, also those
+	 * the list has no room for (" ..."), or the next tick would alert
+	 * about them again. */
+	typedef char slot_key[160];
+	slot_key *slots = calloc(nsil ? nsil : 1, sizeof *slots);
+	if (!slots)
+		rc = STORE_E_DB;
 	for (size_t p = 0; p < staff.n && rc >= 0; p++) {
 		const struct person *st = &staff.v[p];
 		char text[QUERY_REPLY_MAX], list[QUERY_REPLY_MAX] = "";
-		char slots[64][160];
-		int nslots = 0, nlisted = 0, more = 0;
+		size_t nslots = 0;
+		int nlisted = 0, more = 0;
 		for (size_t i = 0; i < nsil && rc >= 0; i++) {
 			if (sil[i].days < rc_->staff_after_days)
 				continue;
@@ -377,8 +384,7 @@ static int tick_reminders(struct store *s, const struct catalog *cat,
 				strcat(list, item), nlisted++;
 			else
 				more++;
-			if (nslots < 64)
-				snprintf(slots[nslots++], sizeof slots[0], "%s", slot);
+			snprintf(slots[nslots++], sizeof slots[0], "%s", slot);
 		}
 		if (rc < 0)
 			break;
@@ -396,7 +402,7 @@ static int tick_reminders(struct store *s, const struct catalog *cat,
 		int64_t id = store_outbox_queue(s, st->phone, text, 0, tslot, now);
 		if (id < 0 && id != STORE_E_RECIPIENT)
 			rc = (int)id;
-		for (int k = 0; k < nslots && rc >= 0; k++)
+		for (size_t k = 0; k < nslots && rc >= 0; k++)
 			rc = run_record(s, slots[k], "staff_alert", now, now, id > 0 ? id : 0, false);
 		if (rc < 0) {
 			store_rollback(s);
@@ -406,6 +412,7 @@ static int tick_reminders(struct store *s, const struct catalog *cat,
 			break;
 		queued += id > 0;
 	}
+	free(slots);
 	free(sil);
 	free(col.v);
 	free(staff.v);
@@ -464,8 +471,10 @@ int64_t office_timer_fire(void *timer)
 	int64_t now = t->now(t->ctx), next = now + SCHEDULE_MAX_SLEEP;
 	int rc = office_tick(t->store, t->catalog, t->conf, now, &next);
 	t->last_result = rc;
-	if (rc < 0)
+	if (rc < 0) {
+		log_warn("office: the schedule could not be looked at (store error %d); again in 60 s", rc);
 		return 60 * 1000;	/* busy or failing store: try again soon */
+	}
 	if (rc > 0 && t->queued)
 		t->queued(t->ctx);
 	int64_t delay = next - now;
@@ -473,5 +482,7 @@ int64_t office_timer_fire(void *timer)
 		delay = 1;
 	if (delay > SCHEDULE_MAX_SLEEP)
 		delay = SCHEDULE_MAX_SLEEP;
+	/* Tests wait for this line to know a tick happened. */
+	log_info("office: tick: %d message(s) queued; next look in %lld s", rc, (long long)delay);
 	return delay * 1000;
 }

@@ -334,6 +334,30 @@ TEST(timer_for_the_daemon)
 	CHECK_INT(ms, 60 * 1000);
 }
 
+TEST(district_staff_alert_once_however_long_the_list)
+{
+	/* District staff (no commune) answer for every commune without a
+	 * contact: far more silent villages than one SMS lists. All of them
+	 * are recorded with the one alert, so the next tick sends no second
+	 * alert about those the list had no room for. */
+	user("+84920000009", ROLE_STAFF, "", "");
+	tick(at(2027, 1, 12, 10, 0), NULL);
+	CHECK_INT(count_to("silent-list:%", "+84920000009"), 1);
+	char t[400] = "";
+	sqlite3_stmt *q = store_prepare(st, "SELECT text FROM outbox WHERE recipient = '+84920000009'");
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(t, sizeof t, "%s", sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	CHECKF(strstr(t, " ..."), "the list is cut: %s", t);
+	q = store_prepare(st, "SELECT count(*) FROM office_runs WHERE slot LIKE 'silent:%:+84920000009'");
+	CHECK(sqlite3_step(q) == SQLITE_ROW);
+	CHECKF(sqlite3_column_int(q, 0) > 64, "recorded villages: %d", sqlite3_column_int(q, 0));
+	sqlite3_reset(q);
+	tick(at(2027, 1, 12, 11, 0), NULL);
+	tick(at(2027, 1, 13, 10, 0), NULL);
+	CHECK_INT(count_to("silent-list:%", "+84920000009"), 1);
+}
+
 int main(void)
 {
 	char why[256];
@@ -365,6 +389,7 @@ int main(void)
 	RUN(reminders);
 	RUN(config_sections);
 	RUN(timer_for_the_daemon);
+	RUN(district_staff_alert_once_however_long_the_list);
 	store_close(st);
 	catalog_free(cat);
 	snprintf(why, sizeof why, "rm -rf %s", dir);
