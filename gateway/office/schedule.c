@@ -103,19 +103,27 @@ static int run_record(struct store *s, const char *slot, const char *kind, int64
 	return store_run(s, q);
 }
 
-/* The first tick ever: nothing scheduled before it is owed. */
+/* The first tick ever: nothing scheduled before it is owed. Read first,
+ * so that only the very first tick writes (a tick that queues nothing
+ * writes nothing). */
 static int epoch(struct store *s, int64_t now, int64_t *out)
 {
-	int rc = run_record(s, "epoch", "epoch", now, now, 0, false);
-	if (rc < 0)
-		return rc;
-	sqlite3_stmt *q = store_prepare(s, "SELECT queued_at FROM office_runs WHERE slot = 'epoch'");
-	if (!q)
-		return STORE_E_DB;
-	rc = sqlite3_step(q);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : now;
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? 0 : STORE_E_DB;
+	for (int pass = 0; pass < 2; pass++) {
+		sqlite3_stmt *q = store_prepare(s, "SELECT queued_at FROM office_runs WHERE slot = 'epoch'");
+		if (!q)
+			return STORE_E_DB;
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			*out = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+		if (rc == SQLITE_ROW)
+			return 0;
+		if (rc != SQLITE_DONE || pass)
+			return STORE_E_DB;
+		if ((rc = run_record(s, "epoch", "epoch", now, now, 0, false)) < 0)
+			return rc;
+	}
+	return STORE_E_DB;
 }
 
 /* Queue text to phone under slot, with its office_runs row, atomically.
@@ -472,7 +480,8 @@ int64_t office_timer_fire(void *timer)
 	int rc = office_tick(t->store, t->catalog, t->conf, now, &next);
 	t->last_result = rc;
 	if (rc < 0) {
-		log_warn("office: the schedule could not be looked at (store error %d); again in 60 s", rc);
+		log_warn("office: the schedule could not be looked at (%s); again in 60 s",
+			 store_errmsg(t->store));
 		return 60 * 1000;	/* busy or failing store: try again soon */
 	}
 	if (rc > 0 && t->queued)
