@@ -18,6 +18,7 @@
 #include "store/store_health.h"
 #include "store/store_inbox.h"
 #include "store/store_outbox.h"
+#include "ussd_service.h"
 
 #define CORE_MAX_PARTS 32
 #define CORE_DISPATCH_BATCH 64		/* messages per dispatch transaction */
@@ -30,6 +31,7 @@ struct core {
 	const struct tinbao_conf *conf;
 	const struct catalog *catalog;
 	struct modem *modem;
+	struct ussd_service *ussd;	/* credit checks, staff USSD commands */
 	struct loop_timer t_dispatch;
 	struct loop_timer t_outbox;
 	struct loop_timer t_concat;
@@ -139,8 +141,10 @@ static int64_t core_on_dispatch(void *ctx)
 			core_outbox_next(c);
 		return CORE_RETRY_MS;
 	}
-	if (done)
+	if (done) {
 		core_outbox_next(c);
+		ussd_service_kick(c->ussd);	/* a staff USSD request may be queued */
+	}
 	return r == 1 ? 0 : LOOP_DONE;	/* more waiting: again after the fds */
 }
 
@@ -398,8 +402,10 @@ static void core_on_ready(void *ctx, bool ready)
 	int64_t now = core_now();
 	core_health_check(c, store_health_set(c->store, "state", ready ? "ready" : "recovering", true, now),
 			  "state");
-	if (ready)
+	if (ready) {
 		core_outbox_next(c);
+		ussd_service_kick(c->ussd);
+	}
 }
 
 static void core_on_idle(void *ctx)
@@ -613,6 +619,7 @@ void core_free(struct core *c)
 	loop_timer_stop(c->loop, &c->t_outbox);
 	loop_timer_stop(c->loop, &c->t_concat);
 	loop_timer_stop(c->loop, &c->t_check);
+	ussd_service_free(c->ussd);
 	free(c);
 }
 
@@ -626,9 +633,44 @@ struct modem_cbs core_modem_cbs(struct core *c)
 	return cbs;
 }
 
+/* ---- USSD: credit checks and staff commands (ussd_service.h) ---------------- */
+
+static void core_ussd_result(void *ctx, const struct ussd_result *r)
+{
+	struct core *c = ctx;
+	ussd_service_on_result(c->ussd, r);
+	core_outbox_next(c);	/* a reply or an alert may be queued */
+}
+
+static int core_ussd_run(void *ctx, const char *code, bool answer)
+{
+	struct core *c = ctx;
+	return c->modem ? modem_ussd(c->modem, code, answer, core_ussd_result, c) : -1;
+}
+
+static void core_ussd_cancel(void *ctx)
+{
+	struct core *c = ctx;
+	if (c->modem)
+		modem_ussd_cancel(c->modem);
+}
+
+static bool core_ussd_ready(void *ctx)
+{
+	struct core *c = ctx;
+	return c->modem && modem_ready(c->modem) && !c->stopping;
+}
+
 void core_set_modem(struct core *c, struct modem *m)
 {
 	c->modem = m;
+	if (!c->ussd) {
+		struct ussd_service_ops ops = { core_ussd_run, core_ussd_cancel, core_ussd_ready,
+						NULL, c };	/* now: time() */
+		c->ussd = ussd_service_new(c->loop, c->store, c->conf ? c->conf->credit : NULL, &ops);
+		if (!c->ussd)
+			log_err("core: USSD (credit checks, staff commands) is off");
+	}
 }
 
 void core_start(struct core *c)
@@ -659,10 +701,12 @@ void core_set_catalog(struct core *c, const struct catalog *catalog)
 void core_set_conf(struct core *c, const struct tinbao_conf *conf)
 {
 	c->conf = conf;
+	ussd_service_set_credit(c->ussd, conf ? conf->credit : NULL);
 }
 
 void core_kick(struct core *c)
 {
+	ussd_service_kick(c->ussd);
 	core_dispatch_soon(c);
 	core_outbox_next(c);
 }

@@ -26,6 +26,9 @@
 #include "store/store_events.h"
 #include "store/store_reports.h"
 #include "store/store_users.h"
+#include "store/store_ussd.h"
+#include "conf_ussd.h"
+#include "lang/ussd_cmd.h"
 
 static int handle_report(struct dispatch_ctx *ctx);	/* BC and RS */
 static int handle_sua(struct dispatch_ctx *ctx);
@@ -33,6 +36,7 @@ static int handle_huy(struct dispatch_ctx *ctx);
 static int handle_hd(struct dispatch_ctx *ctx);
 static int handle_dk(struct dispatch_ctx *ctx);
 static int handle_duyet(struct dispatch_ctx *ctx);
+static int handle_ussd(struct dispatch_ctx *ctx);
 
 #define REPORTERS (DISPATCH_ROLE(ROLE_COLLABORATOR) | DISPATCH_ROLE(ROLE_STAFF) | DISPATCH_ROLE(ROLE_ADMIN))
 #define STAFF (DISPATCH_ROLE(ROLE_STAFF) | DISPATCH_ROLE(ROLE_ADMIN))
@@ -49,6 +53,8 @@ static const struct dispatch_command commands[] = {
 	{ "HD", "hd|huongdan|huong dan|help|trogiup|tro giup", handle_hd, REGISTERED },
 	{ "DK", "dk|dangky|dang ky|dangki|dang ki", handle_dk, REGISTERED | DISPATCH_STRANGER },
 	{ "DUYET", "duyet|pheduyet|phe duyet", handle_duyet, STAFF },
+	{ "USSD", "ussd", handle_ussd, STAFF },
+	{ "NAP", "nap|naptien|nap tien|napthe|nap the", handle_ussd, STAFF },
 	{ "TK", "tk|thongke|thong ke", office_handle_tk, REPORTERS | DISPATCH_ROLE(ROLE_OFFICIAL) },
 	{ "MAHO", "maho|ma ho", office_handle_maho, REPORTERS | DISPATCH_ROLE(ROLE_OFFICIAL) },
 };
@@ -634,5 +640,33 @@ int dispatch_message(const struct dispatch_env *env, const struct inbound_msg *m
 		if (id < 0 && id != STORE_E_RECIPIENT)
 			return (int)id;
 	}
+	return 0;
+}
+
+/* USSD / NAP (staff): queued for the modem in this transaction, so it runs
+ * once; the network's answer comes back later as the reply to this SMS. */
+static int handle_ussd(struct dispatch_ctx *ctx)
+{
+	const struct tinbao_conf *cf = ctx->env->conf;
+	const char *topup = cf && cf->credit ? cf->credit->topup : NULL;
+	struct ussd_cmd cmd;
+	switch (ussd_cmd_parse(ctx->msg->text, topup, &cmd)) {
+	case USSD_CMD_NONE:
+	case USSD_CMD_BAD:
+		snprintf(ctx->reply, sizeof ctx->reply, "%s",
+			 cmd.why[0] ? cmd.why : "Vi du: USSD *101#, USSD 1, USSD HUY, NAP <ma the>");
+		return 0;
+	case USSD_CMD_RUN:
+	case USSD_CMD_ANSWER:
+	case USSD_CMD_CANCEL:
+	case USSD_CMD_TOPUP:
+		break;
+	}
+	int64_t id = store_ussd_request_add(ctx->env->store, ctx->msg->id, ctx->msg->sender,
+					    ussd_cmd_kind_name(cmd.kind), cmd.code, cmd.log, ctx->env->now);
+	if (id < 0)
+		return (int)id;
+	store_event(ctx->env->store, ctx->env->now, "info", "ussd.request", cmd.log);
+	ctx->reply[0] = 0;
 	return 0;
 }

@@ -15,7 +15,9 @@
 
 #include "catalog.h"
 #include "conf.h"
+#include "conf_ussd.h"
 #include "core.h"
+#include "http_ussd.h"
 #include "log.h"
 #include "loop.h"
 #include "modem/modem.h"
@@ -29,6 +31,7 @@ struct tinbaod {
 	struct catalog *catalog;
 	struct core *core;
 	struct modem *modem;
+	struct http_ussd *ussd_http;	/* the USSD menu server, NULL when off */
 	const char *conf_path;
 	int level_override;	/* -1: from the config */
 	bool syslog_override;
@@ -146,6 +149,7 @@ static void tinbaod_on_hup(void *ctx, int signo)
 	d->catalog = cat;
 	core_set_conf(d->core, &d->conf);
 	core_set_catalog(d->core, d->catalog);
+	http_ussd_reload(d->ussd_http, d->catalog, d->conf.ussd_http, d->conf.ussd_menu, d->conf.country);
 	catalog_free(oldcat);
 	tinbaod_log_setup(d);
 	log_info("tinbaod: reloaded");
@@ -157,6 +161,15 @@ static void tinbaod_on_usr1(void *ctx, int signo)
 {
 	struct tinbaod *d = ctx;
 	(void)signo;
+	core_kick(d->core);
+}
+
+/* A report confirmed through the USSD menu was committed as an inbound
+ * message: dispatch stores it and queues the receipt SMS. */
+static void tinbaod_on_ussd_report(void *ctx, int64_t message_id)
+{
+	struct tinbaod *d = ctx;
+	(void)message_id;
 	core_kick(d->core);
 }
 
@@ -244,6 +257,19 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	core_set_modem(d.core, d.modem);
+	if (d.conf.ussd_http && d.conf.ussd_http->enabled) {
+		struct http_ussd_env he = {
+			.store = d.store, .catalog = d.catalog, .country = d.conf.country,
+			.conf = d.conf.ussd_http, .menu = d.conf.ussd_menu,
+			.on_report = tinbaod_on_ussd_report, .ctx = &d,
+		};
+		if (http_ussd_new(&d.ussd_http, &he, why, sizeof why) < 0 ||
+		    http_ussd_attach(d.ussd_http, d.loop) < 0) {
+			log_err("tinbaod: %s", why);
+			goto out;
+		}
+		log_info("tinbaod: USSD menu on http://%s%s", d.conf.ussd_http->listen, d.conf.ussd_http->path);
+	}
 	log_info("tinbaod: started (database %s, modem %s)", d.conf.database, mc.device);
 	store_event(d.store, (int64_t)time(NULL), "info", "daemon.start", mc.device);
 	core_start(d.core);
@@ -253,6 +279,7 @@ int main(int argc, char **argv)
 	store_event(d.store, (int64_t)time(NULL), "info", "daemon.stop", "clean exit");
 	log_info("tinbaod: stopped");
 out:
+	http_ussd_free(d.ussd_http);
 	modem_free(d.modem);
 	core_free(d.core);
 	loop_free(d.loop);

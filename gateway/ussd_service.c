@@ -151,6 +151,28 @@ void ussd_service_free(struct ussd_service *s)
 	free(s);
 }
 
+int ussd_service_set_credit(struct ussd_service *s, const struct conf_credit *credit)
+{
+	if (!s)
+		return 0;
+	struct credit_check *cc = NULL;
+	int rc = 0;
+	if (credit && credit->enabled) {
+		char why[160];
+		if (credit_check_new(&cc, credit, why, sizeof why) < 0) {
+			log_err("ussd: credit check: %s; no credit checks until the next reload", why);
+			rc = -1;
+		}
+	}
+	/* The old check points into the configuration being replaced: it goes
+	 * even when the new one could not be built. */
+	credit_check_free(s->cc);
+	s->cc = cc;
+	s->credit = credit;
+	ussd_service_kick(s);	/* the schedule may have changed */
+	return rc;
+}
+
 void ussd_service_kick(struct ussd_service *s)
 {
 	if (s && s->job == US_IDLE)
@@ -218,8 +240,12 @@ void ussd_service_on_result(struct ussd_service *s, const struct ussd_result *r)
 	enum us_job job = s->job;
 	s->job = US_IDLE;
 	if (job == US_CREDIT) {
-		us_log(s, "", credit_check_code(s->cc), r);
-		us_credit_result(s, r);
+		/* A reload that turned the checks off while one was running:
+		 * the reading has nowhere to go. */
+		if (s->cc) {
+			us_log(s, "", credit_check_code(s->cc), r);
+			us_credit_result(s, r);
+		}
 	} else {
 		us_log(s, s->req.phone, s->req.logged, r);
 		us_request_result(s, r);

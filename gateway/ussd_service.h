@@ -50,6 +50,10 @@ struct ussd_service *ussd_service_new(struct loop *loop, struct store *store,
 				      const struct ussd_service_ops *ops);
 void ussd_service_free(struct ussd_service *s);	/* NULL-safe */
 
+/* SIGHUP: the credit section of the new configuration; nothing of the old
+ * one is looked at afterwards (it may be freed). NULL or disabled stops
+ * the checks. -1 on a bad pattern (logged; checks stop too). */
+int ussd_service_set_credit(struct ussd_service *s, const struct conf_credit *credit);
 /* Look at the queue (and the schedule) soon. */
 void ussd_service_kick(struct ussd_service *s);
 /* The result of the last accepted ops->run. */

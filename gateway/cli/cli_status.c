@@ -1,6 +1,7 @@
 /* cli_status.c: `tinbao status [--json]`: the modem's health as the daemon
- * last recorded it, queue depths, last message times, the schema version
- * and the latest events. Read-only: runs beside the daemon. */
+ * last recorded it, the SIM's balance as the credit check last read it,
+ * queue depths, last message times, the schema version and the latest
+ * events. Read-only: runs beside the daemon. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include "store/store_health.h"
 #include "store/store_inbox.h"
 #include "store/store_outbox.h"
+#include "store/store_ussd.h"
 
 struct status_out {
 	bool json;
@@ -65,6 +67,39 @@ static int status_event(const struct store_event_row *e, void *arg)
 	return 0;
 }
 
+/* The newest reading with a figure (a reply without one does not hide the
+ * last good balance); 1 found, 0 none, negative on a store error. */
+static int status_credit(struct store *s, bool json, json_t *root)
+{
+	struct credit_reading r;
+	int rc = store_credit_last(s, true, &r);
+	if (rc < 0)
+		return rc;
+	bool low = rc == 1 && r.threshold > 0 && r.balance < r.threshold;
+	if (json) {
+		json_t *c = json_null();
+		if (rc == 1) {
+			c = json_object();
+			json_object_set_new(c, "balance", json_real(r.balance));
+			json_object_set_new(c, "threshold", json_real(r.threshold));
+			json_object_set_new(c, "low", json_boolean(low));
+			json_object_set_new(c, "code", json_string(r.code));
+			json_object_set_new(c, "at", cli_json_time(r.at));
+		}
+		json_object_set_new(root, "credit", c);
+		return rc;
+	}
+	if (rc == 0) {
+		printf("credit   not read yet (tinbao ussd credit lists the checks)\n");
+		return 0;
+	}
+	char t[40];
+	cli_time(r.at, t, sizeof t);
+	printf("credit   %.0f (%s, read %s)%s\n", r.balance, r.code, t,
+	       low ? ", below the alert threshold" : "");
+	return 1;
+}
+
 static int status_usage(void)
 {
 	fprintf(stderr, "usage: tinbao status [--json] [-c FILE]\n");
@@ -106,6 +141,7 @@ int cli_status(int argc, char **argv)
 		o.obj = json_object();
 		rc |= store_health_each(s, status_health, &o) < 0;
 		json_object_set_new(root, "modem", o.obj);
+		rc |= status_credit(s, true, root) < 0;
 		json_t *in = json_object();
 		json_object_set_new(in, "messages", json_integer(ic.messages));
 		json_object_set_new(in, "unhandled", json_integer(ic.unhandled));
@@ -133,6 +169,7 @@ int cli_status(int argc, char **argv)
 		if (store_health_get(s, "state", v, sizeof v, NULL, NULL) == 0)
 			printf("  nothing recorded yet: has tinbaod run?\n");
 		rc |= store_health_each(s, status_health, &o) < 0;
+		rc |= status_credit(s, false, NULL) < 0;
 		cli_time(ic.last_received_at, t, sizeof t);
 		printf("inbox    %lld messages, last received %s\n", (long long)ic.messages, t);
 		printf("         %lld waiting for dispatch, %lld parts waiting for the rest,"

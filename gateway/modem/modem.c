@@ -1,6 +1,7 @@
 /* modem.c: the modem state machine: the port, start-up (sync, init, SIM,
  * registration, setup), the recovery ladder and the life of the object.
- * Receiving, sending and health are in modem_sms.c. See modem.h. */
+ * Receiving, sending and health are in modem_sms.c, USSD in modem_ussd.c.
+ * See modem.h. */
 #include "modem/modem.h"
 
 #include <poll.h>
@@ -726,6 +727,9 @@ void modem_enter(struct modem *m, enum modem_state s)
 		m->sweeping = false;
 		if (m->cbs.on_ready)
 			m->cbs.on_ready(m->cbs.ctx, false);
+		/* Before the queue is flushed below: a USSD exchange ends with a
+		 * result now, not after its own timer on a modem that resyncs. */
+		modem_ussd_abort(m, true);
 	}
 	switch (s) {
 	case MODEM_CLOSED:
@@ -828,6 +832,7 @@ struct modem *modem_new(struct loop *loop, const struct modem_conf *conf, const 
 	at_chan_urc_add(m->chan, "+CDS:", true, modem_cds_urc, m);
 	at_chan_urc_add(m->chan, "+CREG:", false, modem_reg_urc, m);
 	at_chan_urc_add(m->chan, "+CEREG:", false, modem_reg_urc, m);
+	modem_ussd_init(m);	/* +CUSD: */
 	/* Every model's SIM-full URC is registered up front: the model is
 	 * not known until AT+CGMM, and the strings do not collide. */
 	at_chan_urc_add(m->chan, "+QIND: \"smsfull\"", false, modem_simfull_urc, m);
@@ -843,6 +848,7 @@ void modem_free(struct modem *m)
 	loop_timer_stop(m->loop, &m->t_state);
 	loop_timer_stop(m->loop, &m->t_sweep);
 	loop_timer_stop(m->loop, &m->t_health);
+	modem_ussd_abort(m, false);
 	m->stopping = true;
 	m->stop_done = NULL;
 	m->cbs.on_ready = NULL;
@@ -878,6 +884,7 @@ void modem_shutdown(struct modem *m, void (*done)(void *ctx), void *ctx)
 	loop_timer_stop(m->loop, &m->t_state);
 	loop_timer_stop(m->loop, &m->t_sweep);
 	loop_timer_stop(m->loop, &m->t_health);
+	modem_ussd_abort(m, false);	/* no AT+CUSD=2 either: nothing new is sent */
 	m->stop_done = done;
 	m->stop_ctx = ctx;
 	at_chan_cancel_queued(m->chan);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "modem/ussd_sm.h"
+
 struct loop;
 struct modem;
 
@@ -109,6 +111,14 @@ void modem_delete(struct modem *m, int slot);
 void modem_ack_direct(struct modem *m);
 /* Reads every stored message now (SIM full, start, periodic). */
 void modem_sweep(struct modem *m);
+
+/* USSD (gateway/modem/ussd_sm.h has the rules): starts a session with
+ * code, or answers the open one when answer is set. cb gets exactly one
+ * result (possibly from inside this call). -1 when not ready. */
+typedef void (*modem_ussd_fn)(void *ctx, const struct ussd_result *r);
+int modem_ussd(struct modem *m, const char *code, bool answer, modem_ussd_fn cb, void *ctx);
+/* AT+CUSD=2 for an open session; no result follows. */
+void modem_ussd_cancel(struct modem *m);
 
 /* SIGTERM: no new command; the exchange in flight finishes (or times out),
  * then done(ctx) is called once. */

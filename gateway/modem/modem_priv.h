@@ -1,5 +1,5 @@
-/* modem_priv.h: what modem.c (states, port, ladder) and modem_sms.c
- * (receive, send, health) share. Private to gateway/modem/. */
+/* modem_priv.h: what modem.c (states, port, ladder), modem_sms.c
+ * (receive, send, health) and modem_ussd.c (AT+CUSD) share. Private to gateway/modem/. */
 #ifndef TINBAO_MODEM_PRIV_H
 #define TINBAO_MODEM_PRIV_H
 
@@ -52,6 +52,10 @@ struct modem {
 	bool sweeping, sweep_again;
 	bool health_running;
 	bool stopping;
+	struct ussd_sm ussd;		/* one USSD exchange at a time (modem_ussd.c) */
+	struct loop_timer t_ussd;
+	modem_ussd_fn ussd_cb;
+	void *ussd_ctx;
 	void (*stop_done)(void *ctx);
 	void *stop_ctx;
 	bool direct_active;
@@ -106,5 +110,11 @@ void modem_cmti_urc(void *ctx, const char *line, const char *pdu);
 void modem_cmt_urc(void *ctx, const char *line, const char *pdu);
 void modem_cds_urc(void *ctx, const char *line, const char *pdu);
 void modem_simfull_urc(void *ctx, const char *line, const char *pdu);
+
+/* modem_ussd.c */
+void modem_ussd_init(struct modem *m);	/* modem_new: sm, timer, +CUSD: URC */
+/* Ends the exchange in flight without AT+CUSD=2 (the queue is being
+ * flushed); report: the caller gets a TIMEOUT result. */
+void modem_ussd_abort(struct modem *m, bool report);
 
 #endif

@@ -9,6 +9,7 @@
 #include "store/store.h"
 #include "store/store_health.h"
 #include "store/store_households.h"
+#include "store/store_ussd.h"
 
 struct seen {
 	const struct catalog *cat;
@@ -141,14 +142,12 @@ int office_summary_gather(struct store *s, const struct catalog *cat, const stru
 	int64_t to = period_day_start(week->last + 1, tz_offset_s);
 	static const char *const down[] = { "searching", "denied", "unknown", NULL };
 	in->no_network_s = store_health_seconds_in(s, "registration", down, from, to);
-	char credit[64];
+	/* The SIM's balance as the credit check last read it (a reading
+	 * without a figure does not hide the last good one). */
+	struct credit_reading cr;
 	in->credit = -1;
-	if (store_health_get(s, "credit", credit, sizeof credit, NULL, NULL) == 1) {
-		char *e;
-		long v = strtol(credit, &e, 10);
-		if (e != credit && v >= 0)
-			in->credit = v;
-	}
+	if (store_credit_last(s, true, &cr) == 1 && cr.has_balance && cr.balance >= 0)
+		in->credit = (long)(cr.balance + 0.5);
 	in->failed = store_office_failed_between(s, from, to);
 	return 0;
 }

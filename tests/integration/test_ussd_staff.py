@@ -4,20 +4,24 @@ end to end through tinbaod and the virtual modem: the credit check at start
 with a low balance alerts staff exactly once (also across a restart), staff
 run USSD codes by SMS and get the network's answer back by SMS, a menu
 session is answered and cancelled, a top-up card never reaches the database
-in clear, collaborators may not use the command, and a network refusal
-(+CME ERROR: 30) is retried.
+in clear, collaborators may not use the command, a network refusal
+(+CME ERROR: 30) is retried, `tinbao status` shows the balance, and a
+SIGHUP (new credit section) keeps staff commands working.
 
 Needs conf_ussd's sections in gateway/conf_sections.c and the daemon wiring
 described in docs/ussd.md ("Wiring"); until then it fails at the config.
 
 Prints "N passed, N failed"; exits non-zero on failure."""
+import json
 import os
+import signal
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from modemctl import Modem  # noqa: E402
-from gwctl import Gateway, Checks, collaborators  # noqa: E402
+from gwctl import Gateway, Checks, build_dir, collaborators  # noqa: E402
 
 STAFF = '0910000100'
 STAFF_E164 = '+84910000100'
@@ -35,6 +39,17 @@ def scenario(c, m, gw):
     alerts = replies_to(m, STAFF_E164, 1)
     c.check(len(alerts) == 1 and '3.000' in alerts[0], 'one low-balance alert: %r' % alerts)
     c.check('TKC 3000d' in gw.q1('SELECT raw FROM credit_readings'), 'raw reply kept')
+    # `tinbao status` shows the balance, in text and JSON
+    st = subprocess.run([os.path.join(build_dir(), 'tinbao'), '-c', gw.conf, 'status'],
+                        capture_output=True, text=True, timeout=30)
+    line = [x for x in st.stdout.splitlines() if x.startswith('credit ')]
+    c.check(st.returncode == 0 and len(line) == 1 and ' 3000 (*101#' in line[0]
+            and 'below' in line[0], 'tinbao status credit line: %r' % line)
+    st = subprocess.run([os.path.join(build_dir(), 'tinbao'), '-c', gw.conf, 'status', '--json'],
+                        capture_output=True, text=True, timeout=30)
+    cr = json.loads(st.stdout).get('credit') if st.returncode == 0 else None
+    c.check(cr is not None and cr['balance'] == 3000 and cr['low'] is True,
+            'tinbao status --json credit: %r' % cr)
 
     # 2. staff: USSD *101# -> the answer by SMS
     m.sms(STAFF, 'USSD *101#')
@@ -83,7 +98,15 @@ def scenario(c, m, gw):
     r = replies_to(m, STAFF_E164, 1, wait=30)
     c.check(len(r) == 1 and r[0].startswith('USSD *101#: TKC'), 'retried after +CME ERROR: 30: %r' % r)
 
-    # 7. a restart: no second alert, no new reading before `every`
+    # 7. SIGHUP swaps the configuration (the credit section with it): the
+    # service lets go of the old one and staff commands still run
+    gw.signal(signal.SIGHUP)
+    gw.wait(lambda: gw.log().count('tinbaod: reloaded') >= 1, 10, 'the reload')
+    m.sms(STAFF, 'ussd  *101#')
+    r = replies_to(m, STAFF_E164, 1)
+    c.check(len(r) == 1 and r[0].startswith('USSD *101#: TKC'), 'USSD after SIGHUP: %r' % r)
+
+    # 8. a restart: no second alert, no new reading before `every`
     c.eq(gw.stop(), 0, 'clean stop')
     gw.start()
     time.sleep(2)
