@@ -11,10 +11,13 @@
 #include "dispatch.h"
 #include "log.h"
 #include "loop.h"
+#include "office/schedule.h"
 #include "sms/pdu.h"
 #include "sms/phone.h"
 #include "store/concat.h"
 #include "store/store.h"
+#include "store/store_dispatch.h"
+#include "store/store_events.h"
 #include "store/store_health.h"
 #include "store/store_inbox.h"
 #include "store/store_outbox.h"
@@ -24,6 +27,18 @@
 #define CORE_DISPATCH_BATCH 64		/* messages per dispatch transaction */
 #define CORE_BATCH_MAX 128		/* received PDUs per group commit */
 #define CORE_RETRY_MS 5000		/* after a store error */
+/* A message whose dispatch failed this many times (a store error tied to
+ * it, each CORE_RETRY_MS apart) is marked handled without a reply and an
+ * event 'dispatch.gave_up' says why, so the messages behind it proceed.
+ * An attempt is counted only when the counter itself can be written: on a
+ * full disk nothing is written, nothing counted, and nothing given up. */
+#define CORE_DISPATCH_ATTEMPTS 5
+/* The event log keeps this many days (pruned a minute after start, then
+ * daily): enough for the six-monthly report of Circular 10/2022 and a
+ * month's margin, small enough that a busy box does not grow forever. */
+#define CORE_EVENTS_KEEP_DAYS 180
+#define CORE_PRUNE_FIRST_MS (60 * 1000)
+#define CORE_PRUNE_EVERY_MS (24LL * 3600 * 1000)
 
 struct core {
 	struct loop *loop;
@@ -36,6 +51,16 @@ struct core {
 	struct loop_timer t_outbox;
 	struct loop_timer t_concat;
 	struct loop_timer t_check;
+	/* The office's summaries and reminders (office/schedule.h): the timer
+	 * calls office_tick() with core_now(c) and pokes the outbox when it
+	 * queued something. */
+	struct loop_timer t_office;
+	struct office_timer office;
+	struct loop_timer t_prune;	/* daily pruning of the event log */
+	bool started;
+	/* Seconds added to the wall clock: 0 except in tests that replay a
+	 * month (TINBAO_NOW_OFFSET, read once by tinbaod at start). */
+	int64_t clock_offset;
 	/* Group commit of received PDUs: everything read in one turn of the
 	 * loop (a whole AT+CMGL=4 listing arrives in a few reads) is committed
 	 * in one transaction, one fsync, and only then deleted from the SIM or
@@ -55,9 +80,9 @@ struct core {
 	struct core_stats stats;
 };
 
-static int64_t core_now(void)
+static int64_t core_now(const struct core *c)
 {
-	return (int64_t)time(NULL);
+	return (int64_t)time(NULL) + c->clock_offset;
 }
 
 static const char *core_country(const struct core *c)
@@ -76,6 +101,8 @@ static void core_health_check(struct core *c, int r, const char *key)
 
 
 /* ---- dispatch ------------------------------------------------------------ */
+
+static int core_dispatch_failed(struct core *c, const struct inbox_message *msg, int64_t now);
 
 /* Dispatches every assembled message not yet handled, each in its own
  * transaction together with its handled_at, so a crash keeps both or
@@ -104,7 +131,7 @@ static int64_t core_on_dispatch(void *ctx)
 		return CORE_RETRY_MS;
 	}
 	while (done < CORE_DISPATCH_BATCH && (r = store_inbox_next_unhandled(c->store, msg)) == 1) {
-		int64_t now = core_now();
+		int64_t now = core_now(c);
 		struct inbound_msg in = {
 			.id = msg->id, .sender = msg->sender, .sender_kind = msg->sender_kind,
 			.text = msg->text, .received_at = msg->received_at, .sent_at = msg->sent_at,
@@ -117,6 +144,11 @@ static int64_t core_on_dispatch(void *ctx)
 		}
 		if (dispatch_message(&env, &in) < 0 || store_inbox_mark_handled(c->store, msg->id, now) < 0) {
 			store_rollback(c->store);
+			/* Given up: handled, so the next message is looked at. */
+			if (core_dispatch_failed(c, msg, now) == 1) {
+				c->stats.store_errors++;
+				continue;
+			}
 			r = -1;
 			break;
 		}
@@ -148,6 +180,44 @@ static int64_t core_on_dispatch(void *ctx)
 	return r == 1 ? 0 : LOOP_DONE;	/* more waiting: again after the fds */
 }
 
+/* Called inside the dispatch transaction after the message's own savepoint
+ * was rolled back: counts the attempt and, at the last one, marks it
+ * handled. 1 given up, 0 counted (try again later), negative when even the
+ * counting failed. */
+static int core_dispatch_failed(struct core *c, const struct inbox_message *msg, int64_t now)
+{
+	char err[200];
+	snprintf(err, sizeof err, "%s", store_errmsg(c->store));
+	if (store_begin(c->store) < 0)
+		return -1;
+	int n = store_dispatch_failed(c->store, msg->id, err);
+	if (n < 0) {
+		store_rollback(c->store);
+		return -1;
+	}
+	bool give_up = n >= CORE_DISPATCH_ATTEMPTS;
+	if (give_up) {
+		if (store_inbox_mark_handled(c->store, msg->id, now) < 0) {
+			store_rollback(c->store);
+			return -1;
+		}
+		char detail[400];
+		snprintf(detail, sizeof detail,
+			 "message %lld from %s: dispatch failed %d times (last: %s); handled without a reply",
+			 (long long)msg->id, msg->sender, n, err);
+		store_event(c->store, now, "error", "dispatch.gave_up", detail);
+	}
+	if (store_commit(c->store) < 0)
+		return -1;
+	if (give_up)
+		log_err("core: message %lld from %s failed dispatch %d times (%s): given up, no reply",
+			(long long)msg->id, msg->sender, n, err);
+	else
+		log_warn("core: message %lld: dispatch attempt %d of %d failed (%s)", (long long)msg->id,
+			 n, CORE_DISPATCH_ATTEMPTS, err);
+	return give_up ? 1 : 0;
+}
+
 static void core_dispatch_soon(struct core *c)
 {
 	if (!c->t_dispatch.armed)
@@ -162,7 +232,7 @@ static void core_concat_arm(struct core *c)
 	int64_t wait = c->conf ? c->conf->limits.incomplete_wait : 3600;
 	int64_t when;
 	if (concat_next_due(c->store, wait, &when) == 1) {
-		int64_t delay = when - core_now();
+		int64_t delay = when - core_now(c);
 		loop_timer_arm(c->loop, &c->t_concat, delay > 0 ? delay * 1000 + 500 : 0);
 	} else {
 		loop_timer_stop(c->loop, &c->t_concat);
@@ -173,7 +243,7 @@ static int64_t core_on_concat(void *ctx)
 {
 	struct core *c = ctx;
 	int64_t wait = c->conf ? c->conf->limits.incomplete_wait : 3600;
-	int n = concat_assemble_overdue(c->store, core_now(), wait);
+	int n = concat_assemble_overdue(c->store, core_now(c), wait);
 	if (n < 0) {
 		log_err("core: assembling overdue messages failed: %s", store_errmsg(c->store));
 		return CORE_RETRY_MS;
@@ -219,7 +289,7 @@ static void core_batch_flush(struct core *c)
 		return;
 	loop_timer_stop(c->loop, &c->t_batch);
 	c->batch_open = false;
-	int64_t now = core_now();
+	int64_t now = core_now(c);
 	if (c->batch_assembled)
 		core_health_check(c, store_health_set_int(c->store, "last_rx", now, false, now), "last_rx");
 	if (store_commit(c->store) < 0) {
@@ -254,7 +324,7 @@ static bool core_commit_pdu(struct core *c, const char *hex, int tpdu_len, const
 	if (!m)
 		return false;
 	char why[160];
-	int64_t now = core_now();
+	int64_t now = core_now(c);
 	bool ok = false;
 	c->nbatch++;
 	if (pdu_decode(hex, strlen(hex), tpdu_len, m, why, sizeof why) < 0) {
@@ -369,7 +439,7 @@ static const char *core_reg_word(int stat)
 static void core_on_health(void *ctx, const struct modem_health *h)
 {
 	struct core *c = ctx;
-	int64_t now = core_now();
+	int64_t now = core_now(c);
 	int reg = (h->cereg == 1 || h->cereg == 5) ? h->cereg : h->creg;
 	core_health_check(c, store_health_set(c->store, "state", modem_state_name(h->state), true, now),
 			  "state");
@@ -399,7 +469,7 @@ static void core_on_health(void *ctx, const struct modem_health *h)
 static void core_on_ready(void *ctx, bool ready)
 {
 	struct core *c = ctx;
-	int64_t now = core_now();
+	int64_t now = core_now(c);
 	core_health_check(c, store_health_set(c->store, "state", ready ? "ready" : "recovering", true, now),
 			  "state");
 	if (ready) {
@@ -440,7 +510,7 @@ static void core_send_finish(struct core *c)
 static void core_on_sent(void *ctx, int mr, int err)
 {
 	struct core *c = ctx;
-	int64_t now = core_now();
+	int64_t now = core_now(c);
 	if (!c->sending)
 		return;
 	if (err == MODEM_SEND_OK) {
@@ -489,7 +559,7 @@ static void core_send_part(struct core *c)
 		/* The modem left READY between two parts: the row is requeued
 		 * when it comes back (attempt counted). */
 		struct outbox_policy pol = core_policy(c);
-		store_outbox_attempt_failed(c->store, c->send_id, "modem not ready", &pol, core_now());
+		store_outbox_attempt_failed(c->store, c->send_id, "modem not ready", &pol, core_now(c));
 		core_send_finish(c);
 	}
 }
@@ -498,7 +568,7 @@ static void core_outbox_arm(struct core *c)
 {
 	int64_t when;
 	if (store_outbox_next_time(c->store, &when) == 1) {
-		int64_t delay = when - core_now();
+		int64_t delay = when - core_now(c);
 		loop_timer_arm(c->loop, &c->t_outbox, delay > 0 ? delay * 1000 : 0);
 	} else {
 		loop_timer_stop(c->loop, &c->t_outbox);
@@ -515,7 +585,7 @@ static void core_outbox_next(struct core *c)
 	struct outbox_row *row = malloc(sizeof *row);
 	if (!row)
 		return;
-	int64_t now = core_now();
+	int64_t now = core_now(c);
 	for (int guard = 0; guard < 100; guard++) {
 		int r = store_outbox_next_due(c->store, now, row);
 		if (r < 0) {
@@ -588,6 +658,40 @@ static int64_t core_on_check(void *ctx)
 	return every > 0 ? every * 1000 : LOOP_DONE;
 }
 
+/* ---- office and housekeeping -------------------------------------------------- */
+
+static int64_t core_office_now(void *ctx)
+{
+	return core_now(ctx);
+}
+
+/* Summaries and reminders just queued go out now, not at the next check. */
+static void core_office_queued(void *ctx)
+{
+	core_outbox_next(ctx);
+}
+
+static void core_office_rearm(struct core *c)
+{
+	c->office.store = c->store;
+	c->office.catalog = c->catalog;
+	c->office.conf = c->conf;
+	if (c->started && !c->stopping)
+		loop_timer_arm(c->loop, &c->t_office, 0);
+}
+
+static int64_t core_on_prune(void *ctx)
+{
+	struct core *c = ctx;
+	int64_t before = core_now(c) - (int64_t)CORE_EVENTS_KEEP_DAYS * 86400;
+	int n = store_events_prune(c->store, before);
+	if (n < 0)
+		log_warn("core: pruning the event log failed: %s", store_errmsg(c->store));
+	else if (n > 0)
+		log_info("core: %d event(s) older than %d days pruned", n, CORE_EVENTS_KEEP_DAYS);
+	return CORE_PRUNE_EVERY_MS;
+}
+
 /* ---- life -------------------------------------------------------------------- */
 
 struct core *core_new(struct loop *loop, struct store *store, const struct tinbao_conf *conf,
@@ -605,6 +709,9 @@ struct core *core_new(struct loop *loop, struct store *store, const struct tinba
 	loop_timer_init(&c->t_concat, core_on_concat, c);
 	loop_timer_init(&c->t_check, core_on_check, c);
 	loop_timer_init(&c->t_batch, core_on_batch, c);
+	c->office = (struct office_timer){ store, catalog, conf, core_office_now, core_office_queued, c, 0 };
+	loop_timer_init(&c->t_office, office_timer_fire, &c->office);
+	loop_timer_init(&c->t_prune, core_on_prune, c);
 	return c;
 }
 
@@ -619,6 +726,8 @@ void core_free(struct core *c)
 	loop_timer_stop(c->loop, &c->t_outbox);
 	loop_timer_stop(c->loop, &c->t_concat);
 	loop_timer_stop(c->loop, &c->t_check);
+	loop_timer_stop(c->loop, &c->t_office);
+	loop_timer_stop(c->loop, &c->t_prune);
 	ussd_service_free(c->ussd);
 	free(c);
 }
@@ -675,7 +784,7 @@ void core_set_modem(struct core *c, struct modem *m)
 
 void core_start(struct core *c)
 {
-	int64_t now = core_now();
+	int64_t now = core_now(c);
 	int n = store_outbox_requeue_sending(c->store, now);
 	if (n > 0)
 		log_info("core: %d interrupted send(s) queued again", n);
@@ -691,17 +800,32 @@ void core_start(struct core *c)
 	int64_t every = c->conf ? c->conf->limits.outbox_check_every : 60;
 	if (every > 0)
 		loop_timer_arm(c->loop, &c->t_check, every * 1000);
+	c->started = true;
+	core_office_rearm(c);
+	loop_timer_arm(c->loop, &c->t_prune, CORE_PRUNE_FIRST_MS);
 }
 
 void core_set_catalog(struct core *c, const struct catalog *catalog)
 {
 	c->catalog = catalog;
+	core_office_rearm(c);	/* SIGHUP: the office looks again with it */
 }
 
 void core_set_conf(struct core *c, const struct tinbao_conf *conf)
 {
 	c->conf = conf;
 	ussd_service_set_credit(c->ussd, conf ? conf->credit : NULL);
+	core_office_rearm(c);
+}
+
+void core_set_clock_offset(struct core *c, int64_t seconds)
+{
+	c->clock_offset = seconds;
+}
+
+int64_t core_time(const struct core *c)
+{
+	return core_now(c);
 }
 
 void core_kick(struct core *c)
@@ -715,11 +839,13 @@ void core_stop(struct core *c)
 {
 	core_batch_flush(c);
 	c->stopping = true;
-	int64_t now = core_now();
+	int64_t now = core_now(c);
 	store_health_set(c->store, "state", "stopped", true, now);
 	loop_timer_stop(c->loop, &c->t_outbox);
 	loop_timer_stop(c->loop, &c->t_check);
 	loop_timer_stop(c->loop, &c->t_concat);
+	loop_timer_stop(c->loop, &c->t_office);
+	loop_timer_stop(c->loop, &c->t_prune);
 	/* A dispatch already armed would only queue replies nobody sends now;
 	 * they are dispatched at the next start (not handled yet). */
 	loop_timer_stop(c->loop, &c->t_dispatch);

@@ -10,8 +10,10 @@
  * At start, messages committed but not handled are dispatched again and
  * rows left "sending" by a crash are queued again. Never sends to
  * alphanumeric senders or short codes; caps replies per recipient per hour.
- * Timers: the outbox's next due time, the concatenation wait, and the
- * configured periodic outbox check; nothing else wakes the daemon. */
+ * Timers: the outbox's next due time, the concatenation wait, the
+ * configured periodic outbox check, the office's schedule (weekly summary,
+ * reminders: office_tick() at start, after SIGHUP and when it says) and the
+ * daily pruning of the event log; nothing else wakes the daemon. */
 #ifndef TINBAO_CORE_H
 #define TINBAO_CORE_H
 
@@ -40,6 +42,11 @@ void core_start(struct core *c);
 /* SIGHUP: a new catalog / configuration (same addresses are fine). */
 void core_set_catalog(struct core *c, const struct catalog *catalog);
 void core_set_conf(struct core *c, const struct tinbao_conf *conf);
+/* Tests only (tinbaod reads TINBAO_NOW_OFFSET at start): the core's wall
+ * clock runs `seconds` ahead (or behind) the system's, for everything it
+ * stamps and schedules. core_time() reads it. */
+void core_set_clock_offset(struct core *c, int64_t seconds);
+int64_t core_time(const struct core *c);
 /* Looks at the outbox now (new rows from `tinbao send`, SIGUSR1). */
 void core_kick(struct core *c);
 /* No new sends from now on (shutdown). */

@@ -6,10 +6,18 @@ collaborator query with TK and MAHO, and the answers carry the right totals
 (computed here from what was sent) within two segments; a collaborator may
 only query their own commune and their own village's households.
 
-The weekly summary through the daemon needs core.c to call office_tick();
-when the daemon has not run it (no 'epoch' row in office_runs), that part is
-reported as SKIPPED with the reason and counted as neither pass nor fail.
+A second scenario replays a month on the daemon's test clock
+(TINBAO_NOW_OFFSET, docs/daemon.md): the first start on Sunday 1/11/2026
+(the office schedule's epoch); then, in the quiet hours of Monday 30/11, a
+month of reports from three communes dated back with `ngay D/M` and queries
+answered with the totals computed here (the missed week-47 summary goes
+out at that start, late); then a restart at 09:00, after the 07:30
+summary time: the week-48 summary goes out once, marked late, with the
+week's figures, and the collaborators of silent villages (one that stopped
+reporting, one that never did) are reminded, the others not, and the
+district staff is told; a last restart sends nothing more.
 """
+import datetime
 import os
 import re
 import subprocess
@@ -108,19 +116,154 @@ def office(c):
         c.check('ngheo tu' in r and 'Nguyen' not in r, 'MAHO collaborator, own village, no name: %r' % r)
         r = say(c, m, VT3, 'MAHO LK-0001')
         c.check('khong thuoc thon cua ban' in r, 'MAHO other village refused: %r' % r)
-        # The weekly summary needs the daemon's timer (core.c -> office_tick).
-        if gw.q1("SELECT count(*) FROM sqlite_master WHERE name = 'office_runs'") and \
-                gw.q1("SELECT count(*) FROM office_runs WHERE slot = 'epoch'"):
-            c.check(True, 'office_tick ran')
-        else:
-            print('SKIPPED: weekly summary through the daemon: tinbaod does not call office_tick() yet '
-                  '(gateway/core.c); covered by tests/unit/test_schedule.c', flush=True)
+        # The daemon runs the office schedule (core.c -> office_tick).
+        c.eq(gw.q1("SELECT count(*) FROM office_runs WHERE slot = 'epoch'"), 1, 'office_tick ran at start')
         c.eq(gw.stop(), 0, 'tinbaod exit status')
+
+
+VN = datetime.timezone(datetime.timedelta(hours=7))
+SILENT = '0912100004'	# Vô Tranh, Thôn 1: never reports
+OFFICIAL = '0914100001'
+MONTH_USERS = USERS + [
+    {'phone': SILENT, 'name': 'CTV Vo Tranh 1', 'role': 'collaborator', 'commune': 'vo-tranh',
+     'village': 'vo-tranh/thon-1'},
+    {'phone': OFFICIAL, 'name': 'Lanh dao', 'role': 'official'},
+]
+# (who, day of November 2026, HV): Yên Kỳ stops after the 12th.
+MONTH = [(VT3, 3, 10), (YK2, 5, 30), (LK1, 9, 20), (YK2, 12, 31), (VT3, 18, 11), (LK1, 20, 21),
+         (VT3, 24, 12), (LK1, 27, 22), (VT3, 28, 13)]
+
+
+def at(day, hh, mm=0):
+    return int(datetime.datetime(2026, 11, day, hh, mm, tzinfo=VN).timestamp())
+
+
+class Outbound:
+    """Everything the gateway sent through the modem, kept for the counts."""
+
+    def __init__(self, m):
+        self.m = m
+        self.all = []
+
+    def pull(self, wait=0.0, count=1):
+        got = self.m.sent(wait=wait, count=count) if wait else self.m.sent()
+        self.all.extend(got)
+        return got
+
+    def wait_for(self, c, pred, what, timeout=20):
+        end = time.monotonic() + timeout
+        found = []
+        while time.monotonic() < end:
+            found = [s for s in self.all if pred(s)]
+            if found:
+                return found
+            self.pull(wait=min(1.0, max(0.1, end - time.monotonic())))
+        c.check(False, 'waiting for %s' % what)
+        return found
+
+    def to(self, number, prefix=''):
+        return [s['text'] for s in self.all if s['to'] == e164(number) and s['text'].startswith(prefix)]
+
+
+def start_at(gw, when):
+    """Starts tinbaod with its clock at `when` (unix seconds) and waits for
+    its first office tick."""
+    os.environ['TINBAO_NOW_OFFSET'] = str(when - int(time.time()))
+    try:
+        ticks = gw.log().count('office: tick:')
+        gw.start()
+        gw.wait(lambda: gw.log().count('office: tick:') > ticks, 20, 'the office tick at start')
+    finally:
+        del os.environ['TINBAO_NOW_OFFSET']
+
+
+def month(c):
+    with Modem() as m:
+        gw = Gateway(m, users=MONTH_USERS, tag='month')
+        with open(gw.conf, 'a') as f:
+            f.write('timezone = "Asia/Ho_Chi_Minh";\n'
+                    'summary = { enabled = true; day = "mon"; time = "07:30"; recipients = [ "role:official" ]; };\n'
+                    'reminders = { enabled = true; after_days = 7; staff_after_days = 14; quiet = "21:00-07:00"; };\n')
+        out = Outbound(m)
+        # Sunday 1/11 10:00: the schedule's first tick; nothing is owed yet.
+        start_at(gw, at(1, 10))
+        c.check('test clock: TINBAO_NOW_OFFSET' in gw.log(), 'tinbaod says its clock is shifted')
+        c.eq(gw.q1("SELECT queued_at FROM office_runs WHERE slot = 'epoch'") // 60, at(1, 10) // 60,
+             'epoch on the test clock')
+        time.sleep(0.5)
+        c.eq(out.pull(), [], 'nothing sent on the first day')
+        c.eq(gw.stop(), 0, 'tinbaod exit status (1/11)')
+
+        # Monday 30/11 06:00, quiet hours: the missed week-47 summary (due
+        # 23/11 07:30) goes out late, once; no reminder at night.
+        start_at(gw, at(30, 6))
+        w47 = out.wait_for(c, lambda s: s['to'] == e164(OFFICIAL), 'the week-47 summary')
+        c.check(w47 and w47[0]['text'].startswith('TINBAO TUAN 47/2026 (16/11-22/11) toan huyen (GUI TRE, hen 07:30 23/11)'),
+                'week 47, late: %r' % (w47[0]['text'] if w47 else ''))
+        # A month of reports, dated back.
+        for who, day, hv in MONTH:
+            r = say(c, m, who, 'BC DA4.1 LOP 1 HV %d ngay %d/11' % (hv, day))
+            c.check(r.startswith('Da nhan '), 'receipt for %d/11: %r' % (day, r))
+        r = say(c, m, LK1, 'TEST BC DA4.1 LOP 1 HV 500 ngay 25/11')
+        hv = sum(h for _, _, h in MONTH)
+        r = say(c, m, STAFF, 'TK DA4.1 T11')
+        c.check(re.search(r'T11/2026 toan huyen: 9 bao cao, 3/\d+ xa bao cao\.', r) is not None,
+                'TK T11 counts 9 reports, 3 communes: %r' % r)
+        c.check(('HV %d' % hv) in r and 'LOP 9' in r, 'TK T11 sums HV %d: %r' % (hv, r))
+        r = say(c, m, STAFF, 'TK TUAN 48')
+        c.check(': 3 bao cao, 2/' in r and 'HV 47' in r, 'TK TUAN 48: %r' % r)
+        r = say(c, m, STAFF, 'TK Yen Ky T11')
+        c.check('Yen Ky: 2 bao cao' in r and 'HV 61' in r, 'TK Yen Ky T11: %r' % r)
+        out.pull(wait=0.5)
+        c.eq([t for t in out.all if t['text'].startswith('TINBAO:')], [], 'no reminder in the quiet hours')
+        c.eq(gw.stop(), 0, 'tinbaod exit status (30/11 06:00)')
+
+        # 09:00, after the 07:30 summary time: once, late, saying so.
+        start_at(gw, at(30, 9))
+        w48 = out.wait_for(c, lambda s: s['to'] == e164(OFFICIAL) and 'TUAN 48/' in s['text'],
+                           'the week-48 summary')
+        t = w48[0]['text'] if w48 else ''
+        c.check(t.startswith('TINBAO TUAN 48/2026 (23/11-29/11) toan huyen (GUI TRE, hen 07:30 30/11): '
+                             '3 bao cao (tuan truoc 2), 2/'), 'week 48 late with its figures: %r' % t)
+        c.check('HV 47(+15)' in t, 'week 48 HV against week 47: %r' % t)
+        c.check('Yen Ky' in t, 'Yen Ky named among the communes that did not report: %r' % t)
+        out.wait_for(c, lambda s: s['to'] == e164(SILENT), 'the reminder to the silent village')
+        out.wait_for(c, lambda s: s['to'] == e164(YK2) and s['text'].startswith('TINBAO:'),
+                     'the reminder to Yen Ky')
+        out.wait_for(c, lambda s: s['to'] == e164(STAFF) and s['text'].startswith('TINBAO: thon chua'),
+                     'the staff alert')
+        out.pull(wait=1.0)
+        c.eq(gw.stop(), 0, 'tinbaod exit status (30/11 09:00)')
+
+        # Restarted again: nothing more.
+        start_at(gw, at(30, 9, 20))
+        time.sleep(1.5)
+        more = out.pull()
+        c.eq(more, [], 'nothing more after another restart')
+        c.eq(gw.stop(), 0, 'tinbaod exit status (30/11 09:20)')
+
+        summaries = out.to(OFFICIAL, 'TINBAO TUAN')
+        c.eq(len(summaries), 2, 'the official got weeks 47 and 48, once each: %r' % summaries)
+        c.eq(len(out.to(SILENT)), 1, 'one reminder to the village that never reported')
+        c.check('Thon 1 Vo Tranh chua co bao cao 29 ngay' in ''.join(out.to(SILENT)),
+                'silent since the first tick: %r' % out.to(SILENT))
+        c.eq(len(out.to(YK2, 'TINBAO:')), 1, 'one reminder to Yen Ky')
+        c.check('Khu 2 Yen Ky chua co bao cao 18 ngay' in ''.join(out.to(YK2, 'TINBAO:')),
+                'Yen Ky silent since 12/11: %r' % out.to(YK2, 'TINBAO:'))
+        c.eq(out.to(VT3, 'TINBAO:') + out.to(LK1, 'TINBAO:'), [], 'no reminder to villages that reported')
+        c.eq(len(out.to(STAFF, 'TINBAO: thon chua')), 1, 'one staff alert')
+        c.eq(gw.q1("SELECT count(*) FROM office_runs WHERE slot LIKE 'silent:yen-ky/khu-2:%'"), 1,
+             'Yen Ky listed for the staff')
+        c.eq(gw.q1("SELECT count(*) FROM office_runs WHERE slot LIKE 'silent:vo-tranh/thon-3:%' "
+                   "OR slot LIKE 'silent:lenh-khanh/thon-1:%'"), 0, 'reporting villages not listed')
+        c.eq(gw.q1("SELECT count(*) FROM office_runs WHERE kind = 'summary' AND late = 1"), 2,
+             'both summaries recorded late')
 
 
 def main():
     c = Checks()
     c.run(office)
+    c.run(month)
     return c.done()
 
 

@@ -3,7 +3,10 @@
  * leaves the SIM only after its commit; a failed commit leaves it there and
  * the next sweep stores it; a PDU read twice is stored once and deleted;
  * the reply goes out with AT+CMGS and its row becomes sent; an alphanumeric
- * sender is stored and never answered. */
+ * sender is stored and never answered; a message whose dispatch always
+ * fails is given up after CORE_DISPATCH_ATTEMPTS (5) attempts, with an
+ * event, and the message behind it is answered; a failure that goes away
+ * is retried and answered. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -241,6 +244,89 @@ TEST(undecodable_pdu_kept_aside_and_deleted)
 	teardown(&e);
 }
 
+/* Two messages from the collaborator in slots 1 and 2; the first one's
+ * reply cannot be queued (a temporary trigger on this connection plays a
+ * store error tied to that message). */
+static void two_messages_first_poisoned(struct env *e)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(store_db(e->s),
+		"CREATE TEMP TRIGGER poison BEFORE INSERT ON main.outbox WHEN NEW.origin_msg_id IN "
+		"(SELECT id FROM main.messages WHERE text = 'BC DA4.1 HV 13') "
+		"BEGIN SELECT RAISE(ABORT, 'poisoned by the test'); END", NULL, NULL, &err);
+	CHECKF(rc == SQLITE_OK, "trigger: %s", err ? err : "");
+	sqlite3_free(err);
+	char hex[400], ans[600];
+	int len = deliver_pdu("0912345678", false, "BC DA4.1 HV 13", hex, sizeof hex);
+	fm_send(&e->f, "\r\n+CMTI: \"SM\",1\r\n");
+	cmgr_answer(ans, sizeof ans, hex, len);
+	FM_EXPECT(&e->f, "AT+CMGR=1", ans);
+	FM_EXPECT(&e->f, "AT+CMGD=1", "\r\nOK\r\n");
+	len = deliver_pdu("0912345678", false, "BC DA4.1 HV 14", hex, sizeof hex);
+	fm_send(&e->f, "\r\n+CMTI: \"SM\",2\r\n");
+	cmgr_answer(ans, sizeof ans, hex, len);
+	FM_EXPECT(&e->f, "AT+CMGR=2", ans);
+	FM_EXPECT(&e->f, "AT+CMGD=2", "\r\nOK\r\n");
+	FM_QUIET(&e->f);	/* the second waits behind the first */
+	CHECK_INT(q1(e->s, "SELECT dispatch_attempts FROM messages WHERE text = 'BC DA4.1 HV 13'"), 1);
+	CHECK_INT(q1(e->s, "SELECT count(*) FROM messages WHERE handled_at IS NOT NULL"), 0);
+}
+
+TEST(dispatch_that_always_fails_is_given_up)
+{
+	struct env e;
+	setup(&e);
+	two_messages_first_poisoned(&e);
+	/* Attempts 2, 3 and 4, CORE_RETRY_MS (5 s) apart: still nothing. */
+	for (int i = 2; i <= 4; i++) {
+		loop_advance(e.l, 5000);
+		FM_QUIET(&e.f);
+		CHECK_INT(q1(e.s, "SELECT dispatch_attempts FROM messages WHERE text = 'BC DA4.1 HV 13'"), i);
+	}
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM messages WHERE handled_at IS NOT NULL"), 0);
+	/* The fifth: given up, and the message behind it is answered. */
+	loop_advance(e.l, 5000);
+	expect_reply(&e, 7);
+	CHECK_INT(q1(e.s, "SELECT dispatch_attempts FROM messages WHERE text = 'BC DA4.1 HV 13'"), 5);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM messages WHERE handled_at IS NOT NULL"), 2);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM messages WHERE dispatch_error LIKE '%poisoned by the test%'"), 1);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM events WHERE what = 'dispatch.gave_up' AND "
+		       "detail LIKE '%failed 5 times%poisoned%'"), 1);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM outbox WHERE origin_msg_id = "
+		       "(SELECT id FROM messages WHERE text = 'BC DA4.1 HV 13')"), 0);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM outbox WHERE state = 'sent' AND origin_msg_id = "
+		       "(SELECT id FROM messages WHERE text = 'BC DA4.1 HV 14')"), 1);
+	/* The report of the given-up message was rolled back with it. */
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM reports"), 1);
+	/* Nothing more happens later. */
+	loop_advance(e.l, 20000);
+	FM_QUIET(&e.f);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM events WHERE what = 'dispatch.gave_up'"), 1);
+	teardown(&e);
+}
+
+TEST(dispatch_failure_that_goes_away_is_answered)
+{
+	struct env e;
+	setup(&e);
+	two_messages_first_poisoned(&e);
+	CHECK(sqlite3_exec(store_db(e.s), "DROP TRIGGER temp.poison", NULL, NULL, NULL) == SQLITE_OK);
+	/* Attempt 2 hits an injected disk-full at its first write. */
+	store_fault_set(e.s, 1);
+	loop_advance(e.l, 5000);
+	FM_QUIET(&e.f);
+	CHECK_INT(q1(e.s, "SELECT dispatch_attempts FROM messages WHERE text = 'BC DA4.1 HV 13'"), 2);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM messages WHERE dispatch_error LIKE '%injected fault%'"), 1);
+	/* Attempt 3 works: both answered, in order, nothing given up. */
+	loop_advance(e.l, 5000);
+	expect_reply(&e, 8);
+	expect_reply(&e, 9);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM messages WHERE handled_at IS NOT NULL"), 2);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM outbox WHERE state = 'sent'"), 2);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM events WHERE what = 'dispatch.gave_up'"), 0);
+	teardown(&e);
+}
+
 int main(void)
 {
 	log_init("test", getenv("TEST_LOG") ? LOG_LVL_DEBUG : LOG_LVL_ERR, false);
@@ -248,5 +334,7 @@ int main(void)
 	RUN(failed_commit_keeps_the_message_on_the_sim);
 	RUN(alphanumeric_sender_stored_never_answered);
 	RUN(undecodable_pdu_kept_aside_and_deleted);
+	RUN(dispatch_that_always_fails_is_given_up);
+	RUN(dispatch_failure_that_goes_away_is_answered);
 	return check_done();
 }
