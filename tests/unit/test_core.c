@@ -6,8 +6,10 @@
  * sender is stored and never answered; a message whose dispatch always
  * fails is given up after CORE_DISPATCH_ATTEMPTS (5) attempts, with an
  * event, and the message behind it is answered; a failure that goes away
- * is retried and answered. */
+ * is retried and answered; events older than 180 days are pruned a minute
+ * after start and then daily. */
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -327,6 +329,27 @@ TEST(dispatch_failure_that_goes_away_is_answered)
 	teardown(&e);
 }
 
+TEST(event_log_pruned_daily)
+{
+	struct env e;
+	setup(&e);
+	int64_t now = (int64_t)time(NULL);
+	store_event(e.s, now - 200 * 86400, "info", "test.old", "");
+	store_event(e.s, now - 170 * 86400, "info", "test.kept", "");
+	loop_advance(e.l, 59 * 1000);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM events WHERE what = 'test.old'"), 1);
+	loop_advance(e.l, 2 * 1000);	/* a minute after start */
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM events WHERE what = 'test.old'"), 0);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM events WHERE what = 'test.kept'"), 1);
+	/* The next day: what has become older than 180 days goes too. */
+	store_event(e.s, now - 181 * 86400, "info", "test.old2", "");
+	loop_advance(e.l, 23 * 3600 * 1000LL);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM events WHERE what = 'test.old2'"), 1);
+	loop_advance(e.l, 3600 * 1000LL);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM events WHERE what = 'test.old2'"), 0);
+	teardown(&e);
+}
+
 int main(void)
 {
 	log_init("test", getenv("TEST_LOG") ? LOG_LVL_DEBUG : LOG_LVL_ERR, false);
@@ -336,5 +359,6 @@ int main(void)
 	RUN(undecodable_pdu_kept_aside_and_deleted);
 	RUN(dispatch_that_always_fails_is_given_up);
 	RUN(dispatch_failure_that_goes_away_is_answered);
+	RUN(event_log_pruned_daily);
 	return check_done();
 }
