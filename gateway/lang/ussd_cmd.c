@@ -74,7 +74,16 @@ enum ussd_cmd_kind ussd_cmd_parse(const char *text, const char *topup_template, 
 		/* Card numbers are typed in groups: keep the digits only. */
 		char card[32];
 		size_t c = 0;
-		for (const char *p = arg; *p; p++) {
+		/* "nap tien 1234 ...", "nap the 1234 ...": the second word of
+		 * a spelling dispatch accepts is not part of the card. */
+		size_t skip = 0;
+		if (!strcmp(kw, "nap"))
+			skip = !strncmp(larg, "tien", 4) ? 4 : !strncmp(larg, "the", 3) ? 3 : 0;
+		if (skip && larg[skip] != ' ' && larg[skip] != ':' && larg[skip] != '\0')
+			skip = 0;
+		while (skip && (arg[skip] == ' ' || arg[skip] == ':'))
+			skip++;
+		for (const char *p = arg + skip; *p; p++) {
 			if (isdigit((unsigned char)*p)) {
 				if (c + 1 >= sizeof card)
 					return uc_bad(out, "Ma the qua dai. Vi du: NAP 1234 5678 9012");
