@@ -5,11 +5,9 @@ with a low balance alerts staff exactly once (also across a restart), staff
 run USSD codes by SMS and get the network's answer back by SMS, a menu
 session is answered and cancelled, a top-up card never reaches the database
 in clear, collaborators may not use the command, a network refusal
-(+CME ERROR: 30) is retried, `tinbao status` shows the balance, and a
-SIGHUP (new credit section) keeps staff commands working.
-
-Needs conf_ussd's sections in gateway/conf_sections.c and the daemon wiring
-described in docs/ussd.md ("Wiring"); until then it fails at the config.
+(+CME ERROR: 30) is retried, `tinbao status` and the weekly summary show
+the balance, and a SIGHUP (new credit section) keeps staff commands working.
+The daemon wiring it exercises is described in docs/ussd.md ("Wiring").
 
 Prints "N passed, N failed"; exits non-zero on failure."""
 import json
@@ -50,6 +48,11 @@ def scenario(c, m, gw):
     cr = json.loads(st.stdout).get('credit') if st.returncode == 0 else None
     c.check(cr is not None and cr['balance'] == 3000 and cr['low'] is True,
             'tinbao status --json credit: %r' % cr)
+    # the weekly summary's gateway line carries it too
+    st = subprocess.run([os.path.join(build_dir(), 'tinbao'), '-c', gw.conf, 'summary'],
+                        capture_output=True, text=True, timeout=30)
+    c.check(st.returncode == 0 and 'TK 3000d' in st.stdout, 'weekly summary shows the balance: %r'
+            % st.stdout[-200:])
 
     # 2. staff: USSD *101# -> the answer by SMS
     m.sms(STAFF, 'USSD *101#')
