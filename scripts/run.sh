@@ -82,7 +82,10 @@ done
 grep -q '^READY' "$VAR/modem.out" || { echo "run: tinbao-modem did not start:"; cat "$VAR/modem.log"; exit 1; }
 echo "run: virtual modem on $TTY (control socket $CTL)"
 
-"$DAEMON" -c "$CONF" 2> "$VAR/tinbaod.log" &
+# setsid: Ctrl-C in this terminal reaches only this script, which then asks
+# the daemon to stop with one SIGTERM (a second signal would make it skip
+# the clean shutdown).
+setsid "$DAEMON" -c "$CONF" 2> "$VAR/tinbaod.log" &
 DPID=$!
 # The daemon's log, minus the chatter: what it stored, sent and how the
 # modem is doing.
