@@ -18,7 +18,8 @@ struct at_cmd {
 	char *cmd;
 	char *pdu;
 	const char *const *prefixes;
-	int timeout_ms;
+	int timeout_ms;		/* until the prompt when there is a pdu */
+	int pdu_timeout_ms;	/* after the pdu and Ctrl-Z */
 	char *log_as;
 	bool esc_first;
 	at_line_fn on_line;
@@ -102,8 +103,15 @@ static int64_t at_chan_on_timeout(void *ctx)
 {
 	struct at_chan *c = ctx;
 	if (c->head && c->in_flight) {
-		log_warn("modem: no answer to %s within %d ms",
-			 c->head->log_as ? c->head->log_as : c->head->cmd, c->head->timeout_ms);
+		const struct at_cmd *cmd = c->head;
+		const char *name = cmd->log_as ? cmd->log_as : cmd->cmd;
+		if (cmd->pdu && !cmd->pdu_sent)
+			log_warn("modem: no \"> \" prompt for %s within %d ms", name, cmd->timeout_ms);
+		else if (cmd->pdu)
+			log_warn("modem: no answer to %s after its PDU within %d ms", name,
+				 cmd->pdu_timeout_ms);
+		else
+			log_warn("modem: no answer to %s within %d ms", name, cmd->timeout_ms);
 		/* Whatever was queued to be written belongs to the command that
 		 * just gave up. */
 		c->outlen = 0;
@@ -171,6 +179,7 @@ int at_chan_send(struct at_chan *c, const struct at_req *req)
 	cmd->prefixes = req->prefixes;
 	cmd->esc_first = req->esc_first;
 	cmd->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : 5000;
+	cmd->pdu_timeout_ms = req->pdu_timeout_ms > 0 ? req->pdu_timeout_ms : cmd->timeout_ms;
 	cmd->on_line = req->on_line;
 	cmd->on_done = req->on_done;
 	cmd->ctx = req->ctx;
@@ -329,6 +338,9 @@ static void at_chan_event(void *ctx, const struct at_event *ev)
 			c->head->pdu_sent = true;
 			at_chan_write(c, c->head->pdu, strlen(c->head->pdu));
 			at_chan_write(c, "\x1a", 1);
+			/* The modem answered at once; now the network has the
+			 * message, and its answer takes the long timeout. */
+			loop_timer_arm(c->loop, &c->timeout, c->head->pdu_timeout_ms);
 		} else {
 			/* A prompt nobody waits for (the AT+CMGS it belonged to
 			 * timed out): ESC leaves it, or the modem would take our

@@ -7,7 +7,9 @@
  * logged and dropped. Final results come from the framer (OK, ERROR, +CME /
  * +CMS ERROR...) and from a per-modem table (at_chan_final_add), not from
  * if-chains. AT+CMGS / AT+CMGW: the PDU is written when the "> " prompt comes,
- * followed by Ctrl-Z.
+ * followed by Ctrl-Z. Such a command has two timeouts: timeout_ms until the
+ * prompt (the modem answers at once or has hung), then pdu_timeout_ms for
+ * the answer after Ctrl-Z (the network's, seconds to tens of seconds).
  *
  * Bytes come in through at_chan_feed (the modem reads the port) and go out
  * through the io callbacks (the modem writes the port), so tests drive it
@@ -59,7 +61,10 @@ struct at_req {
 	const char *cmd;		/* without the CR; copied */
 	const char *const *prefixes;	/* NULL-terminated, static; NULL: none */
 	const char *pdu;		/* hex written at the prompt; copied; NULL */
-	int timeout_ms;
+	int timeout_ms;			/* the whole command; with a pdu, only
+					   until the prompt */
+	int pdu_timeout_ms;		/* with a pdu: from the Ctrl-Z to the
+					   final result; <= 0: timeout_ms */
 	const char *log_as;		/* shown in the log instead of cmd (PIN) */
 	bool esc_first;			/* write ESC before the command: leaves a
 					   "> " prompt a crashed predecessor left open */

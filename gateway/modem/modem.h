@@ -45,7 +45,7 @@ struct modem_conf {
 	int health_interval_s;	/* signal, operator, registration, SIM use */
 	bool direct_delivery;	/* +CMT / +CDS acknowledged with AT+CNMA */
 	int cmd_timeout_ms;	/* ordinary commands */
-	int send_timeout_ms;	/* AT+CMGS, which waits for the network */
+	int send_timeout_ms;	/* AT+CMGS after its PDU: the network's answer */
 	int reset_min_interval_s;	/* at most one soft reset this often */
 };
 

@@ -307,7 +307,8 @@ int modem_send(struct modem *m, int tpdu_len, const char *hex, modem_sent_fn cb,
 	char cmd[32];
 	snprintf(cmd, sizeof cmd, "AT+CMGS=%d", tpdu_len);
 	struct at_req r = { .cmd = cmd, .prefixes = modem_px_cmgs, .pdu = hex,
-			    .timeout_ms = m->conf.send_timeout_ms, .on_line = modem_cmgs_line,
+			    .timeout_ms = m->conf.cmd_timeout_ms,
+			    .pdu_timeout_ms = m->conf.send_timeout_ms, .on_line = modem_cmgs_line,
 			    .on_done = modem_cmgs_done, .ctx = q };
 	if (at_chan_send(m->chan, &r) < 0) {
 		free(q);

@@ -217,6 +217,68 @@ TEST(cmgs_prompt_then_pdu_and_ctrl_z)
 	loop_free(l);
 }
 
+/* A modem that swallows AT+CMGS gets the ordinary timeout, not the long
+ * one meant for the network's answer after Ctrl-Z. */
+TEST(cmgs_prompt_wait_has_the_short_timeout)
+{
+	struct loop *l;
+	struct io io = { 0 };
+	struct at_chan *c = mk(&l, &io);
+	struct rec a = { 0 }, b = { 0 };
+	struct at_req q = { .cmd = "AT+CMGS=5", .prefixes = px_cmgs, .pdu = "0011223344",
+			    .timeout_ms = 1000, .pdu_timeout_ms = 60000, .on_line = rec_line,
+			    .on_done = rec_done, .ctx = &a };
+	CHECK(at_chan_send(c, &q) == 0);
+	send(c, "AT", NULL, &b);
+	loop_advance(l, 999);
+	CHECK_INT(a.done, 0);
+	loop_advance(l, 2);
+	CHECK_INT(a.done, 1);
+	CHECK(a.r.timeout);
+	CHECK_STR(io.out, "AT+CMGS=5\rAT\r");	/* no PDU went out */
+	feed(c, "\r\nOK\r\n");
+	CHECK_INT(b.done, 1);
+	at_chan_free(c);
+	loop_free(l);
+}
+
+/* After the PDU the long timeout runs from the Ctrl-Z, whatever time the
+ * prompt took. */
+TEST(cmgs_after_the_pdu_has_the_long_timeout)
+{
+	struct loop *l;
+	struct io io = { 0 };
+	struct at_chan *c = mk(&l, &io);
+	struct rec a = { 0 };
+	struct at_req q = { .cmd = "AT+CMGS=5", .prefixes = px_cmgs, .pdu = "0011223344",
+			    .timeout_ms = 1000, .pdu_timeout_ms = 60000, .on_line = rec_line,
+			    .on_done = rec_done, .ctx = &a };
+	CHECK(at_chan_send(c, &q) == 0);
+	loop_advance(l, 900);
+	feed(c, "\r\n> ");
+	CHECK_STR(io.out, "AT+CMGS=5\r0011223344\x1a");
+	loop_advance(l, 59999);
+	CHECK_INT(a.done, 0);
+	loop_advance(l, 2);
+	CHECK_INT(a.done, 1);
+	CHECK(a.r.timeout);
+	/* The answer arriving later is not taken for anything. */
+	feed(c, "\r\n+CMGS: 7\r\n\r\nOK\r\n");
+	CHECK_INT(a.done, 1);
+	/* Without pdu_timeout_ms both phases take timeout_ms. */
+	struct rec b = { 0 };
+	io.n = 0;
+	struct at_req r = { .cmd = "AT+CMGS=5", .prefixes = px_cmgs, .pdu = "0011223344",
+			    .timeout_ms = 1000, .on_done = rec_done, .ctx = &b };
+	CHECK(at_chan_send(c, &r) == 0);
+	feed(c, "\r\n> ");
+	loop_advance(l, 1001);
+	CHECK_INT(b.done, 1);
+	CHECK(b.r.timeout);
+	at_chan_free(c);
+	loop_free(l);
+}
+
 TEST(cms_error_is_final_with_code)
 {
 	struct loop *l;
@@ -374,6 +436,8 @@ int main(void)
 	RUN(cmgl_headers_and_pdus_belong_to_the_command);
 	RUN(cmt_urc_carries_its_pdu);
 	RUN(cmgs_prompt_then_pdu_and_ctrl_z);
+	RUN(cmgs_prompt_wait_has_the_short_timeout);
+	RUN(cmgs_after_the_pdu_has_the_long_timeout);
 	RUN(cms_error_is_final_with_code);
 	RUN(timeout_on_the_fake_clock_then_next_command);
 	RUN(extra_final_from_the_model_table);

@@ -1,7 +1,8 @@
 /* test_modem_faults.c: the modem state machine when things go wrong: a
  * rejected PIN is never sent again, the recovery ladder (resync, reopen,
  * then one rate-limited reset), a port that disappears (unplug) and comes
- * back, garbage on the line, SIM full, a send that times out. Scripted
+ * back, garbage on the line, SIM full, a send that times out (waiting for
+ * the prompt: the command timeout; for the network: the send one). Scripted
  * modem on a pty, fake clock. */
 #include "check.h"
 #include "log.h"
@@ -303,6 +304,33 @@ TEST(send_timeout_reports_and_resyncs)
 	loop_free(l);
 }
 
+/* A hang that swallows AT+CMGS: the prompt never comes. Recovery starts
+ * after the ordinary command timeout (10 s), not the 60 s send timeout
+ * meant for the network's answer after the PDU. */
+TEST(swallowed_cmgs_recovers_after_the_command_timeout)
+{
+	struct loop *l = loop_new(true);
+	struct fm f;
+	CHECK(fm_open(&f, l) == 0);
+	struct app a = { 0 };
+	struct modem *m = mk(l, f.path, &a, "");
+	modem_start(m);
+	boot_from_sync(&f);
+	CHECK(modem_send(m, 5, "0011223344", app_sent, &a) == 0);
+	FM_EXPECT(&f, "AT+CMGS=5", NULL);
+	loop_advance(l, 9990);
+	CHECK_INT(a.sent, 0);
+	loop_advance(l, 20);
+	CHECK_INT(a.sent, 1);
+	CHECK_INT(a.err, MODEM_SEND_TIMEOUT);
+	CHECK_INT(modem_state(m), MODEM_SYNC);
+	FM_SYNC(&f);
+	FM_EXPECT(&f, "ATE0", "\r\nOK\r\n");
+	modem_free(m);
+	fm_close(&f);
+	loop_free(l);
+}
+
 /* A daemon killed in the middle of AT+CMGL=4 leaves the modem printing the
  * rest of the listing: the new one must not take that OK for its own AT, or
  * every later answer is taken for the one before (off by one for ever). */
@@ -391,6 +419,7 @@ int main(void)
 	RUN(garbage_is_skipped_and_the_modem_carries_on);
 	RUN(sim_full_urc_triggers_a_sweep);
 	RUN(send_timeout_reports_and_resyncs);
+	RUN(swallowed_cmgs_recovers_after_the_command_timeout);
 	RUN(stale_answers_of_a_killed_predecessor_are_drained);
 	RUN(routing_reset_by_the_modem_is_restored);
 	RUN(missing_device_keeps_retrying_without_crashing);
