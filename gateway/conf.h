@@ -208,4 +208,13 @@ const char *conf_weekday_name(int wday);	/* "sunday" ... */
 /* Writes s as a libconfig string literal with quotes and escapes. */
 void conf_print_string(FILE *f, const char *s);
 
+/* Recipient lists (summary.recipients, credit.alert): each entry is
+ * "role:NAME" with NAME one of roles (NULL-ended, listed in that order in
+ * the message) or a phone number. For a conf_key check; 0 problems: true. */
+bool conf_check_recipients(const struct conf_strv *v, const char *const *roles, char *why,
+			   size_t whylen);
+/* Rewrites the phone entries of v to E.164 with ctx->country (so that they
+ * match stored numbers); roles and anything else stay as they are. */
+void conf_normalise_recipients(const struct conf_ctx *ctx, struct conf_strv *v);
+
 #endif

@@ -8,31 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sms/phone.h"
-
 static bool check_recipients(const void *field, char *why, size_t whylen)
 {
-	const struct conf_strv *v = field;
-	for (size_t i = 0; i < v->n; i++) {
-		const char *r = v->v[i];
-		if (!strncmp(r, "role:", 5)) {
-			const char *role = r + 5;
-			if (strcmp(role, "official") && strcmp(role, "staff") && strcmp(role, "admin") &&
-			    strcmp(role, "collaborator")) {
-				snprintf(why, whylen,
-					 "'%s': expected role:official, role:staff, role:admin or role:collaborator",
-					 r);
-				return false;
-			}
-			continue;
-		}
-		char out[32];
-		if (phone_normalize(r, "+84", out, sizeof out) != PHONE_E164) {
-			snprintf(why, whylen, "'%s': expected \"role:NAME\" or a phone number", r);
-			return false;
-		}
-	}
-	return true;
+	static const char *const roles[] = { "official", "staff", "admin", "collaborator", NULL };
+	return conf_check_recipients(field, roles, why, whylen);
 }
 
 static bool check_quiet(const void *field, char *why, size_t whylen)
@@ -115,18 +94,7 @@ void conf_office_summary_parse(struct conf_ctx *ctx, const config_setting_t *st,
 		}
 	}
 	/* Phones in the list are kept normalised, so slot keys match. */
-	for (size_t i = 0; i < s->recipients.n; i++) {
-		char out[32];
-		const char *r = s->recipients.v[i];
-		if (strncmp(r, "role:", 5) &&
-		    phone_normalize(r, ctx->country ? ctx->country : "+84", out, sizeof out) == PHONE_E164) {
-			char *dup = strdup(out);
-			if (dup) {
-				free(s->recipients.v[i]);
-				s->recipients.v[i] = dup;
-			}
-		}
-	}
+	conf_normalise_recipients(ctx, &s->recipients);
 }
 
 void conf_office_summary_print(const struct tinbao_conf *c, FILE *f)

@@ -222,6 +222,62 @@ void conf_print_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* ---- recipient lists ---- */
+
+bool conf_check_recipients(const struct conf_strv *v, const char *const *roles, char *why,
+			   size_t whylen)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const char *r = v->v[i];
+		if (!strncmp(r, "role:", 5)) {
+			size_t k = 0;
+			while (roles[k] && strcmp(r + 5, roles[k]))
+				k++;
+			if (roles[k])
+				continue;
+			/* "role:a, role:b or role:c", in the caller's order. */
+			char list[256] = "";
+			size_t len = 0;
+			for (k = 0; roles[k] && len < sizeof list; k++) {
+				const char *sep = !k ? "" : roles[k + 1] ? ", " : " or ";
+				int w = snprintf(list + len, sizeof list - len, "%srole:%s", sep, roles[k]);
+				if (w < 0)
+					break;
+				len += (size_t)w;
+			}
+			snprintf(why, whylen, "'%s': expected %s", r, list);
+			return false;
+		}
+		/* The one hard-coded "+84" for recipient lists: conf_key checks
+		 * get no conf_ctx, so not the configured country. It only tells a
+		 * number from a mistake here (the country changes that only at
+		 * the edges of E.164 length); conf_normalise_recipients() then
+		 * writes the numbers with the configured country. */
+		char out[32];
+		if (phone_normalize(r, "+84", out, sizeof out) != PHONE_E164) {
+			snprintf(why, whylen, "'%s': expected \"role:NAME\" or a phone number", r);
+			return false;
+		}
+	}
+	return true;
+}
+
+void conf_normalise_recipients(const struct conf_ctx *ctx, struct conf_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		char out[32];
+		const char *r = v->v[i];
+		if (strncmp(r, "role:", 5) &&
+		    phone_normalize(r, ctx->country ? ctx->country : "+84", out, sizeof out) == PHONE_E164) {
+			char *dup = strdup(out);
+			if (dup) {
+				free(v->v[i]);
+				v->v[i] = dup;
+			}
+		}
+	}
+}
+
 /* ---- one value ---- */
 
 /* What a setting (or a default written as text) holds, before checks. */

@@ -13,7 +13,6 @@
 
 #include "modem/credit.h"
 #include "modem/ussd.h"
-#include "sms/phone.h"
 
 static bool check_code(const void *field, char *why, size_t whylen)
 {
@@ -51,24 +50,8 @@ static bool check_topup(const void *field, char *why, size_t whylen)
 
 static bool check_recipients(const void *field, char *why, size_t whylen)
 {
-	const struct conf_strv *v = field;
-	for (size_t i = 0; i < v->n; i++) {
-		const char *r = v->v[i];
-		if (!strncmp(r, "role:", 5)) {
-			const char *role = r + 5;
-			if (strcmp(role, "official") && strcmp(role, "staff") && strcmp(role, "admin")) {
-				snprintf(why, whylen, "'%s': expected role:staff, role:admin or role:official", r);
-				return false;
-			}
-			continue;
-		}
-		char out[32];
-		if (phone_normalize(r, "+84", out, sizeof out) != PHONE_E164) {
-			snprintf(why, whylen, "'%s': expected \"role:NAME\" or a phone number", r);
-			return false;
-		}
-	}
-	return true;
+	static const char *const roles[] = { "staff", "admin", "official", NULL };
+	return conf_check_recipients(field, roles, why, whylen);
 }
 
 static bool check_listen(const void *field, char *why, size_t whylen)
@@ -229,22 +212,6 @@ static void conf_ussd_presence(const config_setting_t *st, bool *enabled)
 		*enabled = false;
 }
 
-static void conf_ussd_normalise_phones(struct conf_ctx *ctx, struct conf_strv *v)
-{
-	for (size_t i = 0; i < v->n; i++) {
-		char out[32];
-		const char *r = v->v[i];
-		if (strncmp(r, "role:", 5) &&
-		    phone_normalize(r, ctx->country ? ctx->country : "+84", out, sizeof out) == PHONE_E164) {
-			char *dup = strdup(out);
-			if (dup) {
-				free(v->v[i]);
-				v->v[i] = dup;
-			}
-		}
-	}
-}
-
 void conf_ussd_credit_parse(struct conf_ctx *ctx, const config_setting_t *st, struct tinbao_conf *c)
 {
 	struct conf_credit *cr = calloc(1, sizeof *cr);
@@ -255,7 +222,7 @@ void conf_ussd_credit_parse(struct conf_ctx *ctx, const config_setting_t *st, st
 	c->credit = cr;
 	conf_parse_group(ctx, st, "credit", credit_keys, NCREDIT, cr);
 	conf_ussd_presence(st, &cr->enabled);
-	conf_ussd_normalise_phones(ctx, &cr->alert);
+	conf_normalise_recipients(ctx, &cr->alert);
 	/* Without a pattern the built-in one reads "12.500d", "12,500 VND". */
 	if (!cr->pattern)
 		cr->pattern = strdup(CREDIT_PATTERN_DEFAULT);
