@@ -278,14 +278,7 @@ static int concat_group_oldest(struct store *s, const struct concat_group *g, in
 	sqlite3_bind_text(st, 1, g->sender, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, g->ref);
 	sqlite3_bind_int(st, 3, g->total);
-	int ret = STORE_E_DB;
-	if (store_step(s, st) == SQLITE_ROW) {
-		ret = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : 1;
-		if (ret)
-			*oldest = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	return ret;
+	return store_step_opt_int64(s, st, oldest);
 }
 
 int concat_assemble_overdue(struct store *s, int64_t now, int64_t wait)
@@ -359,14 +352,9 @@ int concat_next_due(struct store *s, int64_t wait, int64_t *when)
 		return STORE_E_ARG;
 	sqlite3_stmt *st = store_prepare(s,
 		"SELECT min(received_at) FROM inbox_parts WHERE message_id IS NULL");
-	if (!st)
-		return STORE_E_DB;
-	int ret = STORE_E_DB;
-	if (store_step(s, st) == SQLITE_ROW) {
-		ret = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : 1;
-		if (ret)
-			*when = sqlite3_column_int64(st, 0) + wait;
-	}
-	sqlite3_reset(st);
+	int64_t oldest;
+	int ret = store_step_opt_int64(s, st, &oldest);
+	if (ret == 1)
+		*when = oldest + wait;
 	return ret;
 }

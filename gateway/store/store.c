@@ -201,6 +201,20 @@ int store_run(struct store *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : STORE_E_DB;
 }
 
+int store_step_opt_int64(struct store *s, sqlite3_stmt *st, int64_t *out)
+{
+	if (!st)
+		return STORE_E_DB;
+	int ret = STORE_E_DB;
+	if (store_step(s, st) == SQLITE_ROW) {
+		ret = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : 1;
+		if (ret)
+			*out = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
 int64_t store_last_id(struct store *s)
 {
 	return sqlite3_last_insert_rowid(s->db);

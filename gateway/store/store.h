@@ -52,6 +52,11 @@ int store_reset_all(struct store *s);
 int store_step(struct store *s, sqlite3_stmt *st);
 /* Steps a write statement to SQLITE_DONE and resets it. 0 or STORE_E_*. */
 int store_run(struct store *s, sqlite3_stmt *st);
+/* Steps a read statement (prepared and bound; NULL gives STORE_E_DB) whose
+ * one row holds an optional integer, such as "SELECT min(x) ...", and
+ * resets it: 1 with *out set, 0 when the value is NULL (nothing there),
+ * STORE_E_DB when no row came. */
+int store_step_opt_int64(struct store *s, sqlite3_stmt *st, int64_t *out);
 int64_t store_last_id(struct store *s);	/* sqlite3_last_insert_rowid */
 int store_changes(struct store *s);	/* rows changed by the last write */
 

@@ -159,18 +159,8 @@ int store_outbox_next_time(struct store *s, int64_t *when)
 {
 	if (!s || !when)
 		return STORE_E_ARG;
-	sqlite3_stmt *st = store_prepare(s,
-		"SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'");
-	if (!st)
-		return STORE_E_DB;
-	int ret = STORE_E_DB;
-	if (store_step(s, st) == SQLITE_ROW) {
-		ret = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : 1;
-		if (ret)
-			*when = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	return ret;
+	return store_step_opt_int64(s, store_prepare(s,
+		"SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'"), when);
 }
 
 int store_outbox_get(struct store *s, int64_t id, struct outbox_row *out)
