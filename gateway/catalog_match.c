@@ -158,6 +158,29 @@ size_t catalog_fold_key(const char *text, char *out, size_t outlen)
 	return o;
 }
 
+/* The same distance (one substitution, insertion, deletion or swap of
+ * neighbours) when at most one edit matters, which is how nearly every
+ * caller asks: read the strings once past their first difference instead
+ * of filling the table. 0, 1, or 2 for more. */
+static int edit_within_one(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t i = 0;
+	while (i < la && i < lb && a[i] == b[i])
+		i++;
+	if (la == lb) {
+		if (i == la)
+			return 0;
+		if (!strcmp(a + i + 1, b + i + 1))
+			return 1;	/* substitution */
+		if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2))
+			return 1;	/* neighbours swapped */
+		return 2;
+	}
+	if (la == lb + 1)
+		return strcmp(a + i + 1, b + i) ? 2 : 1;	/* one extra in a */
+	return strcmp(a + i, b + i + 1) ? 2 : 1;		/* one extra in b */
+}
+
 int catalog_edit_distance(const char *a, const char *b, int cap)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -165,6 +188,8 @@ int catalog_edit_distance(const char *a, const char *b, int cap)
 		return strcmp(a, b) ? cap + 1 : 0;
 	if ((la > lb ? la - lb : lb - la) > (size_t)cap)
 		return cap + 1;
+	if (cap == 1)
+		return edit_within_one(a, la, b, lb);
 	int rows[3][128];
 	int *pp = rows[0], *prev = rows[1], *cur = rows[2];
 	for (size_t j = 0; j <= lb; j++)
