@@ -144,6 +144,9 @@ static int handle_report(struct dispatch_ctx *ctx)
 	struct report r;
 	struct report_problems pr;
 	enum report_form form = !strcmp(ctx->command->name, "RS") ? REPORT_FORM_RS : REPORT_FORM_BC;
+	/* "RS MAHO 0123 CN": named households' status, not village counts. */
+	if (form == REPORT_FORM_RS && office_review_names_households(ctx->msg->text))
+		return office_handle_review(ctx);
 	int n = report_parse(ctx->tokens, ctx->start, form, &renv, &r, &pr);
 	r.training |= ctx->training;
 	n += report_check(&r, &renv, &pr);

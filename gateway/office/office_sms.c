@@ -1,4 +1,4 @@
-/* office_sms.c: TK and MAHO by SMS and the household reach of reports (see
+/* office_sms.c: TK, MAHO and RS MAHO by SMS and the household reach of reports (see
  * office_sms.h). Privacy: a household head's name goes only to staff and
  * admins; collaborators see their own village's households, without names;
  * nothing here logs a name. */
@@ -13,6 +13,7 @@
 #include "lang/period.h"
 #include "lang/query.h"
 #include "office/coverage.h"
+#include "office/review_sms.h"
 #include "store/store.h"
 #include "store/store_households.h"
 #include "store/store_office.h"
@@ -244,4 +245,93 @@ int office_record_reach(struct store *s, const char *ref, int64_t report_id, con
 		added += rc;
 	}
 	return added;
+}
+
+/* ---- RS MAHO: household status changes from the review ---- */
+
+bool office_review_names_households(const char *text)
+{
+	return text && review_sms_names_households(text, strlen(text));
+}
+
+struct review_replay {
+	const char *source;
+	bool found;
+};
+
+static int review_replay_cb(const struct hh_status_row *r, void *arg)
+{
+	struct review_replay *x = arg;
+	if (!strcmp(r->source, x->source))
+		x->found = true;
+	return 0;
+}
+
+int office_handle_review(struct dispatch_ctx *ctx)
+{
+	const struct dispatch_env *env = ctx->env;
+	const char *text = ctx->msg->text ? ctx->msg->text : "";
+	int32_t today = period_local_day(ctx->msg->received_at ? ctx->msg->received_at : env->now,
+					 ctx->tz_offset);
+	static struct review_sms r;	/* large; the daemon is single-threaded */
+	review_sms_parse(text, strlen(text), today, &r);
+	const struct user *u = ctx->sender;
+	const struct catalog_village *own =
+		u && u->village[0] ? catalog_village_as_of(env->catalog, u->village, r.day) : NULL;
+	/* Every code known, and the sender's village unless staff: checked
+	 * for all of them so that one reply names every problem. */
+	for (int i = 0; i < r.n; i++) {
+		char code[HH_CODE_MAX];
+		int rc = store_household_code(env->store, r.changes[i].code, code, sizeof code);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			review_sms_problem(&r, "MAHO %.23s khong co trong danh sach (xem MAHO <ma>)",
+					   r.changes[i].code);
+			continue;
+		}
+		snprintf(r.changes[i].code, sizeof r.changes[i].code, "%s", code);
+		if (sees_names(u))
+			continue;	/* staff and admins: any village */
+		struct hh_record h;
+		rc = store_household_get(env->store, code, r.day, r.day, r.day, &h);
+		if (rc < 0)
+			return rc;
+		char cm[HH_PLACE_MAX], vg[HH_PLACE_MAX];
+		coverage_place(env->catalog, &h, r.day, cm, sizeof cm, vg, sizeof vg);
+		if (!own || strcmp(own->code, vg) != 0) {
+			const struct catalog_village *v = catalog_village_by_code(env->catalog, vg, r.day);
+			review_sms_problem(&r, "MAHO %.23s thuoc %.30s: can bo huyen moi sua", code,
+					   v ? v->name_ascii : "thon khac");
+		}
+	}
+	if (r.nproblems || r.more_problems) {
+		review_sms_format_problems(&r, ctx->reply, sizeof ctx->reply);
+		return 0;
+	}
+	if (ctx->training) {
+		/* A training message: read back, never stored. */
+		review_sms_format_receipt(&r, true, ctx->reply, sizeof ctx->reply);
+		return 0;
+	}
+	/* Keyed to the message: a message dispatched again (a crash between
+	 * the commit and the inbox mark, a replay) finds its own rows and
+	 * records nothing more, even if a later review changed the status
+	 * back in between. */
+	char source[40];
+	snprintf(source, sizeof source, "sms:%lld", (long long)ctx->msg->id);
+	for (int i = 0; i < r.n; i++) {
+		struct review_replay x = { source, false };
+		int rc = store_households_history_each(env->store, r.changes[i].code, review_replay_cb, &x);
+		if (rc < 0)
+			return rc;
+		if (x.found)
+			continue;
+		rc = store_households_set_status(env->store, r.changes[i].code, r.changes[i].status, r.day,
+						 source, env->now);
+		if (rc < 0)
+			return rc;
+	}
+	review_sms_format_receipt(&r, false, ctx->reply, sizeof ctx->reply);
+	return 0;
 }

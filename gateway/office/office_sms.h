@@ -3,6 +3,7 @@
  *
  *   TK [project] [indicator] [place] [period]   totals (lang/query.h)
  *   MAHO 0123                                    a household's status and support
+ *   RS MAHO 0123 CN [MAHO 0456 HN] [ngay D/M]    households' new status (review)
  *
  * and, for H6's BC handler, "BC DA3.1 BO 2 MAHO 0123 0456": the codes are
  * checked before the report is stored (unknown codes refused with a hint;
@@ -10,6 +11,7 @@
 #ifndef TINBAO_OFFICE_SMS_H
 #define TINBAO_OFFICE_SMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +26,17 @@ struct user;
  * Each writes its answer into ctx->reply; returns 0 or a store error. */
 int office_handle_tk(struct dispatch_ctx *ctx);
 int office_handle_maho(struct dispatch_ctx *ctx);
+
+/* "RS MAHO 0123 CN ...": household status changes from the review
+ * (office/review_sms.h for the form). dispatch.c's RS handler routes here
+ * when office_review_names_households(text) is true. All or nothing: every
+ * problem (unknown code, another village for a collaborator, bad status or
+ * day) is named and nothing is stored; otherwise each change is recorded
+ * with store_households_set_status (source "sms:<message id>"), and a
+ * replay of the same message changes nothing. One reply SMS reads back the
+ * changes. Returns 0 or a store error. */
+bool office_review_names_households(const char *text);
+int office_handle_review(struct dispatch_ctx *ctx);
 
 #define OFFICE_REACH_MAX 32
 
