@@ -228,19 +228,30 @@ static int ref_for_change(struct dispatch_ctx *ctx, const char *ref, struct stor
 	return 1;
 }
 
+/* SUA and HUY: parses the command (answering its problems) and finds the
+ * report it names (ref_for_change() answers when it cannot be changed).
+ * 1 with *fix and *old filled, 0 when the reply is written, or < 0. */
+static int change_target(struct dispatch_ctx *ctx, enum report_form form, struct report *fix,
+			 struct store_report *old)
+{
+	struct reply_style st = style_of(ctx->env);
+	struct report_env renv = report_env_of(ctx);
+	struct report_problems pr;
+	if (report_parse(ctx->tokens, ctx->start, form, &renv, fix, &pr)) {
+		reply_problems(fix, &pr, ctx->env->catalog, is_staff(ctx->sender), &st, ctx->reply,
+			       sizeof ctx->reply);
+		return 0;
+	}
+	return ref_for_change(ctx, fix->ref, old);
+}
+
 static int handle_sua(struct dispatch_ctx *ctx)
 {
 	const struct catalog *c = ctx->env->catalog;
 	struct reply_style st = style_of(ctx->env);
-	struct report_env renv = report_env_of(ctx);
 	struct report fix;
-	struct report_problems pr;
-	if (report_parse(ctx->tokens, ctx->start, REPORT_FORM_SUA, &renv, &fix, &pr)) {
-		reply_problems(&fix, &pr, c, is_staff(ctx->sender), &st, ctx->reply, sizeof ctx->reply);
-		return 0;
-	}
 	struct store_report old;
-	int rc = ref_for_change(ctx, fix.ref, &old);
+	int rc = change_target(ctx, REPORT_FORM_SUA, &fix, &old);
 	if (rc <= 0)
 		return rc;
 	/* The new version: the old one with the typed values replaced or added
@@ -267,6 +278,7 @@ static int handle_sua(struct dispatch_ctx *ctx)
 		r.values[k] = fix.values[i];
 		r.values[k].sign_given = r.form == REPORT_FORM_RS;
 	}
+	struct report_problems pr;
 	memset(&pr, 0, sizeof pr);
 	if (report_check_values(&r, &pr)) {
 		r.form = REPORT_FORM_SUA;
@@ -297,15 +309,9 @@ static int handle_huy(struct dispatch_ctx *ctx)
 {
 	const struct catalog *c = ctx->env->catalog;
 	struct reply_style st = style_of(ctx->env);
-	struct report_env renv = report_env_of(ctx);
 	struct report fix;
-	struct report_problems pr;
-	if (report_parse(ctx->tokens, ctx->start, REPORT_FORM_HUY, &renv, &fix, &pr)) {
-		reply_problems(&fix, &pr, c, is_staff(ctx->sender), &st, ctx->reply, sizeof ctx->reply);
-		return 0;
-	}
 	struct store_report old;
-	int rc = ref_for_change(ctx, fix.ref, &old);
+	int rc = change_target(ctx, REPORT_FORM_HUY, &fix, &old);
 	if (rc <= 0)
 		return rc;
 	rc = store_report_cancel(ctx->env->store, old.id, ctx->msg->sender, ctx->env->now);
