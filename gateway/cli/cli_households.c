@@ -375,26 +375,29 @@ static int hh_show(struct cli_env *e, const struct catalog *cat, int argc, char 
 	return 0;
 }
 
-static int hh_status(struct cli_env *e, int argc, char **argv)
+/* `status` and `reach`: their one option, `opt` DAY, read from argv[4]
+ * on; *day is today in the configured timezone when it is not given, *now
+ * the time of the change. 0, or the exit code. */
+static int hh_day_option(struct cli_env *e, int argc, char **argv, const char *opt, int32_t *day,
+			 int64_t *now)
 {
-	if (argc < 4)
-		return hh_usage();
-	const char *code = argv[2], *since_s = NULL;
-	enum hh_status st;
-	if (hh_status_parse(argv[3], &st)) {
-		fprintf(stderr, WHO ": '%s' is not a status (ngheo, can_ngheo, thoat_ngheo, khong)\n", argv[3]);
-		return 2;
-	}
+	const char *day_s = NULL;
 	for (int i = 4; i < argc; i++) {
-		int r = cli_opt(argc, argv, &i, "--since", &since_s);
+		int r = cli_opt(argc, argv, &i, opt, &day_s);
 		if (r <= 0)
 			return r < 0 ? 2 : hh_usage();
 	}
-	int64_t now = desk_now();
-	int32_t since = period_local_day(now, desk_tz(&e->conf, now));
-	if (since_s && desk_day(since_s, &since, WHO) < 0)
+	*now = desk_now();
+	*day = period_local_day(*now, desk_tz(&e->conf, *now));
+	if (day_s && desk_day(day_s, day, WHO) < 0)
 		return 2;
-	int rc = store_households_set_status(e->store, code, st, since, "cli", now);
+	return 0;
+}
+
+/* The exit code for a failed store change of household `code` (1, after
+ * saying why), or 0 when rc is not a failure. */
+static int hh_store_failed(struct cli_env *e, int rc, const char *code)
+{
 	if (rc == STORE_E_NOTFOUND) {
 		fprintf(stderr, WHO ": no household %s\n", code);
 		return 1;
@@ -403,6 +406,27 @@ static int hh_status(struct cli_env *e, int argc, char **argv)
 		fprintf(stderr, WHO ": %s\n", store_errmsg(e->store));
 		return 1;
 	}
+	return 0;
+}
+
+static int hh_status(struct cli_env *e, int argc, char **argv)
+{
+	if (argc < 4)
+		return hh_usage();
+	const char *code = argv[2];
+	enum hh_status st;
+	if (hh_status_parse(argv[3], &st)) {
+		fprintf(stderr, WHO ": '%s' is not a status (ngheo, can_ngheo, thoat_ngheo, khong)\n", argv[3]);
+		return 2;
+	}
+	int32_t since;
+	int64_t now;
+	int ex = hh_day_option(e, argc, argv, "--since", &since, &now);
+	if (ex)
+		return ex;
+	int rc = store_households_set_status(e->store, code, st, since, "cli", now);
+	if ((ex = hh_store_failed(e, rc, code)))
+		return ex;
 	printf("%s: %s\n", code, rc ? "status recorded" : "already had that status then");
 	return 0;
 }
@@ -411,30 +435,20 @@ static int hh_reach(struct cli_env *e, const struct catalog *cat, int argc, char
 {
 	if (argc < 4)
 		return hh_usage();
-	const char *code = argv[2], *day_s = NULL;
+	const char *code = argv[2];
 	const struct catalog_project *p = catalog_project_find(cat, argv[3]);
 	if (!p) {
 		fprintf(stderr, WHO ": unknown project '%s'\n", argv[3]);
 		return 2;
 	}
-	for (int i = 4; i < argc; i++) {
-		int r = cli_opt(argc, argv, &i, "--day", &day_s);
-		if (r <= 0)
-			return r < 0 ? 2 : hh_usage();
-	}
-	int64_t now = desk_now();
-	int32_t day = period_local_day(now, desk_tz(&e->conf, now));
-	if (day_s && desk_day(day_s, &day, WHO) < 0)
-		return 2;
+	int32_t day;
+	int64_t now;
+	int ex = hh_day_option(e, argc, argv, "--day", &day, &now);
+	if (ex)
+		return ex;
 	int rc = store_households_record_support(e->store, code, "", 0, p->code, day, now);
-	if (rc == STORE_E_NOTFOUND) {
-		fprintf(stderr, WHO ": no household %s\n", code);
-		return 1;
-	}
-	if (rc < 0) {
-		fprintf(stderr, WHO ": %s\n", store_errmsg(e->store));
-		return 1;
-	}
+	if ((ex = hh_store_failed(e, rc, code)))
+		return ex;
 	printf("%s: %s %s\n", code, p->code, rc ? "recorded" : "already recorded");
 	return 0;
 }
