@@ -138,6 +138,30 @@ static int modem_check(json_t *ans)
 	return 0;
 }
 
+/* Sends req (taken) and waits up to `wait` seconds: 0 when the simulator
+ * said ok, 1 after printing its error. For commands that print nothing. */
+static int modem_send(const char *ctl, json_t *req, double wait)
+{
+	json_t *ans = modem_request(ctl, req, wait);
+	int rc = modem_check(ans);
+	json_decref(rc ? NULL : ans);
+	return rc;
+}
+
+/* Options of the commands whose only option is --control PATH: 0 with *ctl
+ * set when given, or the usage exit code. */
+static int modem_control_opt(int argc, char **argv, const char **ctl)
+{
+	static const struct option opts[] = { { "control", required_argument, 0, 'c' }, { 0, 0, 0, 0 } };
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'c')
+			return modem_usage(stderr);
+		*ctl = optarg;
+	}
+	return 0;
+}
+
 static int modem_cmd_sms(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -285,22 +309,15 @@ static int modem_cmd_ussd(int argc, char **argv)
 		json_decref(req);
 		return modem_usage(stderr);
 	}
-	json_t *ans = modem_request(ctl, req, 0);
-	int rc = modem_check(ans);
-	json_decref(rc ? NULL : ans);
-	return rc;
+	return modem_send(ctl, req, 0);
 }
 
 static int modem_cmd_fault(int argc, char **argv)
 {
-	static const struct option opts[] = { { "control", required_argument, 0, 'c' }, { 0, 0, 0, 0 } };
 	const char *ctl = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'c')
-			return modem_usage(stderr);
-		ctl = optarg;
-	}
+	int ex = modem_control_opt(argc, argv, &ctl);
+	if (ex)
+		return ex;
 	if (optind >= argc || argc - optind > 3)
 		return modem_usage(stderr);
 	json_t *req = json_pack("{s:s, s:s}", "cmd", "fault", "kind", argv[optind]);
@@ -308,22 +325,15 @@ static int modem_cmd_fault(int argc, char **argv)
 		json_object_set_new(req, "value", json_real(atof(argv[optind + 1])));
 	if (optind + 2 < argc)
 		json_object_set_new(req, "code", json_integer(atoi(argv[optind + 2])));
-	json_t *ans = modem_request(ctl, req, 0);
-	int rc = modem_check(ans);
-	json_decref(rc ? NULL : ans);
-	return rc;
+	return modem_send(ctl, req, 0);
 }
 
 static int modem_cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = { { "control", required_argument, 0, 'c' }, { 0, 0, 0, 0 } };
 	const char *ctl = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'c')
-			return modem_usage(stderr);
-		ctl = optarg;
-	}
+	int ex = modem_control_opt(argc, argv, &ctl);
+	if (ex)
+		return ex;
 	if (optind != argc)
 		return modem_usage(stderr);
 	json_t *ans = modem_request(ctl, json_pack("{s:s}", "cmd", "status"), 0);
@@ -359,10 +369,7 @@ static int modem_cmd_wait(int argc, char **argv)
 	if (optind + 1 != argc)
 		return modem_usage(stderr);
 	json_t *req = json_pack("{s:s, s:s, s:f}", "cmd", "wait", "until", argv[optind], "wait", timeout);
-	json_t *ans = modem_request(ctl, req, timeout);
-	int rc = modem_check(ans);
-	json_decref(rc ? NULL : ans);
-	return rc;
+	return modem_send(ctl, req, timeout);
 }
 
 int main(int argc, char **argv)
