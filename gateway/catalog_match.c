@@ -298,12 +298,14 @@ static void village_key_norm(const char *in, char *out, size_t outlen)
 	out[o] = 0;
 }
 
+/* Every commune is tried for every word run that may name one: the first
+ * letter settles nearly all of them before strcmp. */
 static bool commune_key_is(const struct catalog_commune *com, const char *key)
 {
-	if (!strcmp(com->key, key))
+	if (com->key[0] == key[0] && !strcmp(com->key, key))
 		return true;
 	for (int i = 0; i < com->naliases; i++)
-		if (!strcmp(com->aliases[i], key))
+		if (com->aliases[i][0] == key[0] && !strcmp(com->aliases[i], key))
 			return true;
 	return false;
 }
