@@ -99,7 +99,8 @@ deps:
 # The test build is separate so that release objects never carry sanitizers.
 test: deps
 	$(MAKE) --no-print-directory BUILD=build/test SAN=1 OPT="-O1 -g" tests-built
-	/usr/bin/python3 tests/run.py --build build/test
+	$(MAKE) --no-print-directory BUILD=build all
+	/usr/bin/python3 tests/run.py --build build/test --valgrind-build build
 
 tests-built: $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
 

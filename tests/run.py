@@ -33,6 +33,8 @@ def main():
     ap.add_argument('--build', default='build/test')
     ap.add_argument('--only', choices=['unit', 'fuzz', 'integration'])
     ap.add_argument('-k', help='substring of the test file names to run')
+    ap.add_argument('--valgrind-build', help='a plain (non-ASan) build folder: the daemon '
+                    'tests also run there with every tinbaod under valgrind')
     ap.add_argument('-v', action='store_true', help='print every output')
     ap.add_argument('-j', type=int, default=int(os.environ.get('TINBAO_TEST_JOBS', '2')),
                     help='programs run at once (default 2, one per core here; the '
@@ -56,14 +58,22 @@ def main():
         for s in sorted(glob.glob('tests/integration/test_*.py') + glob.glob('tests/integration/test_*.sh')):
             cmd = ['/usr/bin/python3', s] if s.endswith('.py') else ['bash', s]
             jobs.append(('integration', s, cmd, 600))
+        if a.valgrind_build:
+            # ASan and valgrind do not mix, so "the daemon is valgrind-clean"
+            # is checked on a release build: gwctl.py wraps every tinbaod in
+            # valgrind --error-exitcode when TINBAO_VALGRIND is set.
+            s = 'tests/integration/test_gateway_daemon.py'
+            jobs.append(('valgrind', s, ['/usr/bin/python3', s], 600,
+                         {'TINBAO_BUILD': os.path.abspath(a.valgrind_build), 'TINBAO_VALGRIND': '1'}))
     if a.k:
         jobs = [j for j in jobs if a.k in j[1]]
     tp = tf = 0
     # Results are printed in submission order as they complete, so the log
     # reads the same whatever -j is.
     with ThreadPoolExecutor(max_workers=max(1, a.j)) as pool:
-        futures = [(j, pool.submit(run, j[2], env, j[3])) for j in jobs]
-        for (kind, name, cmd, timeout), fut in futures:
+        futures = [(j, pool.submit(run, j[2], dict(env, **(j[4] if len(j) > 4 else {})), j[3]))
+                   for j in jobs]
+        for (kind, name, cmd, timeout, *_), fut in futures:
             p, f, out, rc, dt = fut.result()
             tp += p; tf += f
             status = 'ok' if f == 0 else 'FAIL'

@@ -12,7 +12,7 @@
  *                   (no history: it moves with every message)
  *   "model"         +CGMM / ATI answer
  *   "last_rx", "last_tx"  unix seconds of the last message in / out
- *   "credit"        last balance read by USSD (H2's credit check)
+ *   (the SIM balance is not a health key: store_credit_last() in store_ussd.h)
  *   "pid"           the running daemon's process id, so that `tinbao send`
  *                   can signal it (SIGUSR1: look at the outbox now); the CLI
  *                   checks /proc/PID/comm is "tinbaod" before signalling
