@@ -430,8 +430,10 @@ size_t reply_help(const struct catalog *c, const char *topic, const struct reply
 	if (p) {
 		char list[400] = "";
 		char tail[260];
+		/* The review has two forms: village counts, and named households'
+		 * new status (office/review_sms.h); both must be discoverable. */
 		if (p->review)
-			snprintf(tail, sizeof tail, " Vd: RS %s", p->example);
+			snprintf(tail, sizeof tail, " Vd: RS %s. Tung ho: RS MAHO 0123 CN", p->example);
 		else
 			snprintf(tail, sizeof tail, " Vd: BC %s %s", p->code, p->example);
 		/* Names for as many indicators as fit ("HV hoc vien"), codes

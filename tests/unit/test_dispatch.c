@@ -236,6 +236,9 @@ TEST(problems_store_nothing)
 	CHECK(!strncmp(r, "DA3.2: TE tre em", 16));
 	r = sms(CTV_A, "HD");
 	CHECK(strstr(r, "BC <du an>") != NULL);
+	r = sms(CTV_A, "HD RS");	/* both review forms: village counts and named households */
+	CHECKF(!strncmp(r, "RS: ", 4) && strstr(r, "Vd: RS HN+2") && strstr(r, "RS MAHO 0123 CN")
+	       && strlen(r) <= 160, "HD RS: %s", r);
 	r = sms(OFFICIAL, "BC DA4.1 HV 3");
 	CHECK(strstr(r, "khong co quyen dung lenh BC") != NULL);
 	r = sms(CTV_A, "DUYET 0912000002");
