@@ -47,6 +47,7 @@ FW_LIB  := $(BUILD)/libtinbao_fw.a
 GEN_MIG := $(BUILD)/gen/migrations.c
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
+SHIM_SO := $(BUILD)/tests/libtty_lines.so
 BIN := $(BUILD)/tinbaod $(BUILD)/tinbao $(BUILD)/tinbao-modem
 
 .PHONY: all deps test unit run fuzz bench install clean torture check-clang
@@ -102,7 +103,13 @@ test: deps
 	$(MAKE) --no-print-directory BUILD=build all
 	/usr/bin/python3 tests/run.py --build build/test --valgrind-build build
 
-tests-built: $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
+tests-built: $(BIN) $(UNIT_BIN) $(REPLAY_BIN) $(SHIM_SO)
+
+# The LD_PRELOAD shim of the serial-port test (tests/shim/tty_lines.c): no
+# sanitizers, since it is loaded ahead of everything in the daemon it serves.
+$(SHIM_SO): tests/shim/tty_lines.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -shared -o $@ $< -ldl
 
 unit: deps
 	$(MAKE) --no-print-directory BUILD=build/test SAN=1 OPT="-O1 -g" tests-built

@@ -75,8 +75,9 @@ def _kill_leftovers():
 
 class Gateway:
     def __init__(self, modem, users=(), modem_conf=None, limits=None, level='debug', tag='gw',
-                 dirname=None):
+                 dirname=None, env=None):
         self.modem = modem
+        self.env = dict(env or {})	# on top of os.environ as it is at each start
         self.dir = dirname or modem.dir
         self.conf = os.path.join(self.dir, tag + '.conf')
         self.db = os.path.join(self.dir, tag + '.db')
@@ -122,7 +123,7 @@ class Gateway:
         before = self.log().count('-> ready')
         self.logf = open(self.log_path, 'ab')
         self.proc = subprocess.Popen(self.argv(), stdout=self.logf, stderr=self.logf,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, env=dict(os.environ, **self.env))
         _running.append(self)
         self.starts += 1
         if wait_ready:
