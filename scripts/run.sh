@@ -45,7 +45,8 @@ if ! grep -q '^[[:space:]]*users[[:space:]]*=' "$CONF"; then
 users = (
 	{ phone = "0912345678"; name = "Demo CTV 1"; role = "collaborator"; commune = "am-ha"; village = "am-ha/thon-1"; },
 	{ phone = "0987654321"; name = "Demo CTV 2"; role = "collaborator"; commune = "bang-gia"; village = "bang-gia/thon-2"; },
-	{ phone = "0911111111"; name = "Demo staff"; role = "staff"; }
+	{ phone = "0911111111"; name = "Demo staff"; role = "staff"; },
+	{ phone = "0933333333"; name = "Demo official"; role = "official"; }
 );
 EOC
 fi
@@ -121,16 +122,21 @@ sms 0912345678 "BC DA4.1 HV 25 HN 10 CN 8"
 sleep 2
 sms 0987654321 "bc da3.1 tap huan 2 lop, 45 nguoi"
 sleep 2
-sms 0911111111 "TK DA4.1 T11"
+sms 0911111111 "TK DA4.1"	# this month's totals
 sleep 2
 sms VIETTEL "Quy khach duoc tang 10000d" --alnum	# an operator: never answered
+sleep 2
+WEEK=$(date +%G-W%V)
+echo "run: the weekly summary to officials (the scheduler sends last week's every Monday 07:30; this is $WEEK so far)"
+echo "  \$ tinbao summary --week $WEEK --send"
+"$CLI" -c "$CONF" summary --week "$WEEK" --send | sed 's/^/  /'
 sleep 3
 cat <<EOT
 
 run: the gateway is running. From another terminal, text it like this:
   $MODEM sms --control $CTL --from 0912345678 "BC DA4.1 HV 25"
   $MODEM fault --control $CTL unplug 5      (faults: hang, garbage, unplug, no-network ...)
-  $CLI -c $CONF status        (and inbox, outbox)
+  $CLI -c $CONF status        (and inbox, outbox, reports, summary)
 Logs: $VAR/tinbaod.log, $VAR/modem.log. Ctrl-C stops both.
 EOT
 wait "$DPID"
