@@ -5,6 +5,7 @@
  * several words); anything else is an unknown word with a hint. */
 #include "lang/query.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -354,6 +355,39 @@ static double target_of(const struct catalog *cat, const char *project, const ch
 	return 0;
 }
 
+/* Where a total reads in the reply: its project's place in the catalog, then
+ * the indicator's place in that project (the order the report form and the
+ * weekly summary use, main indicators first); sums the catalog does not list
+ * come last, in the store's order. */
+static int reading_rank(const struct catalog *cat, const struct office_total *x)
+{
+	size_t np = catalog_project_count(cat);
+	for (size_t i = 0; i < np; i++) {
+		const struct catalog_project *p = catalog_project_at(cat, i);
+		if (strcmp(p->code, x->project))
+			continue;
+		for (int k = 0; k < p->nindicators; k++)
+			if (!strcmp(p->indicators[k]->code, x->indicator))
+				return (int)i * 256 + k;
+		return (int)i * 256 + 255;
+	}
+	return INT_MAX;
+}
+
+static void reading_order(const struct catalog *cat, const struct office_totals *t, int *idx)
+{
+	int rank[OFFICE_TOTALS_MAX];
+	for (int i = 0; i < t->n; i++) {	/* insertion sort: stable, n is small */
+		int r = reading_rank(cat, &t->t[i]), j = i;
+		for (; j > 0 && rank[j - 1] > r; j--) {
+			rank[j] = rank[j - 1];
+			idx[j] = idx[j - 1];
+		}
+		rank[j] = r;
+		idx[j] = i;
+	}
+}
+
 /* Appends piece when the whole still fits; returns 0 when it did not. */
 static int append(char *out, size_t outlen, size_t *n, const char *piece, size_t budget)
 {
@@ -403,8 +437,10 @@ size_t query_format(const struct query *q, const struct office_totals *t,
 	}
 	bool dropped = false;
 	const char *cur = "";
+	int order[OFFICE_TOTALS_MAX];
+	reading_order(cat, t, order);
 	for (int i = 0; i < t->n; i++) {
-		const struct office_total *x = &t->t[i];
+		const struct office_total *x = &t->t[order[i]];
 		char piece[96], val[32];
 		fmt_value(x->value, val, sizeof val);
 		bool has;
@@ -419,7 +455,8 @@ size_t query_format(const struct query *q, const struct office_totals *t,
 				snprintf(tg, sizeof tg, " (KH nam %s)", tv);
 		}
 		if (strcmp(cur, x->project) != 0)
-			snprintf(piece, sizeof piece, " %s: %s %s%s", x->project, x->indicator, val, tg);
+			snprintf(piece, sizeof piece, "%s %s: %s %s%s", *cur ? ";" : "", x->project,
+				 x->indicator, val, tg);
 		else
 			snprintf(piece, sizeof piece, ", %s %s%s", x->indicator, val, tg);
 		if (!append(out, outlen, &n, piece, room)) {

@@ -304,8 +304,22 @@ TEST(reply_fits_two_segments)
 	struct office_filter g = { q.period.first, q.period.last, q.project, "vo-tranh", NULL, NULL };
 	store_office_totals(st, &g, &t);
 	query_format(&q, &t, cat, 22, out, sizeof out);
-	CHECKF(!strcmp(out, "TK DA4.1 T11/2026 Vo Tranh: 1 bao cao. DA4.1: HV 25 (KH nam 370), LOP 1 (KH nam 10)"),
+	CHECKF(!strcmp(out, "TK DA4.1 T11/2026 Vo Tranh: 1 bao cao. DA4.1: LOP 1 (KH nam 10), HV 25 (KH nam 370)"),
 	       "%s", out);
+	/* Sums read in catalog order (projects, then each project's indicators,
+	 * the form's order), whatever order the store gave them in. */
+	parse("TK T11", &q);
+	struct office_totals u = { .reports = 2, .ncommunes = 1 };
+	static const char *const sums[][2] = { { "DA4.1", "HV" }, { "DA4.1", "LOP" }, { "DA3.1", "BO" },
+					       { "DA3.1", "HO" }, { "XX9", "ZZ" } };
+	for (size_t i = 0; i < sizeof sums / sizeof sums[0]; i++) {
+		snprintf(u.t[u.n].project, 16, "%s", sums[i][0]);
+		snprintf(u.t[u.n].indicator, 16, "%s", sums[i][1]);
+		u.t[u.n++].value = (double)(i + 1);
+	}
+	query_format(&q, &u, cat, 22, out, sizeof out);
+	CHECKF(!strcmp(out, "TK T11/2026 toan huyen: 2 bao cao, 1/22 xa bao cao. DA3.1: HO 4, BO 3; "
+			    "DA4.1: LOP 2 (KH nam 10), HV 1 (KH nam 370); XX9: ZZ 5"), "%s", out);
 	parse("TK Yen Ky T11", &q);
 	struct office_filter h = { q.period.first, q.period.last, NULL, "yen-ky", NULL, NULL };
 	store_office_totals(st, &h, &t);
