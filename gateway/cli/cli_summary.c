@@ -71,7 +71,8 @@ int cli_summary(int argc, char **argv)
 			fprintf(stderr, WHO ": %s\n", store_errmsg(e.store));
 			goto out;
 		}
-		printf("%d summaries queued (recipients who already had this week are skipped)\n", n);
+		printf("%d %s queued (recipients who already had this week are skipped)\n", n,
+		       n == 1 ? "summary" : "summaries");
 		if (n > 0)
 			cli_poke_daemon(e.store, e.conf.database);
 		rc = 0;
