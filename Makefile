@@ -143,15 +143,33 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(FW_LIB) $(GW_LIB) $(SMS_LIB)
 check-clang:
 	$(MAKE) --no-print-directory BUILD=build/clang CC=clang all tests-built
 
+# The unit names the binaries where PREFIX put them; the live tinbao.conf and
+# catalog.conf are installed only when absent (an admin's edits stay), the
+# .example copies always. tinbao.conf holds the SIM PIN: 0600, and without
+# DESTDIR the system user is created and made its owner (the daemon reads it).
+DOCDIR = $(PREFIX)/share/doc/tinbao
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)/etc/tinbao
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)/etc/tinbao $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BUILD)/tinbao $(BUILD)/tinbao-modem $(DESTDIR)$(PREFIX)/bin/
 	install -m 0755 $(BUILD)/tinbaod $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0640 config/tinbao.conf $(DESTDIR)/etc/tinbao/tinbao.conf.example
+	install -m 0600 config/tinbao.conf $(DESTDIR)/etc/tinbao/tinbao.conf.example
 	install -m 0644 config/catalog.conf $(DESTDIR)/etc/tinbao/catalog.conf.example
-	install -d $(DESTDIR)/lib/systemd/system $(DESTDIR)/etc/udev/rules.d
-	install -m 0644 config/tinbaod.service $(DESTDIR)/lib/systemd/system/tinbaod.service
+	[ -e $(DESTDIR)/etc/tinbao/tinbao.conf ] || install -m 0600 config/tinbao.conf $(DESTDIR)/etc/tinbao/tinbao.conf
+	[ -e $(DESTDIR)/etc/tinbao/catalog.conf ] || install -m 0644 config/catalog.conf $(DESTDIR)/etc/tinbao/catalog.conf
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)/lib/systemd/system $(DESTDIR)/etc/udev/rules.d $(DESTDIR)/usr/lib/sysusers.d
+	sed -e 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' -e 's|/usr/local/share/doc/tinbao/|$(DOCDIR)/|g' \
+		config/tinbaod.service > $(DESTDIR)/lib/systemd/system/tinbaod.service
+	chmod 0644 $(DESTDIR)/lib/systemd/system/tinbaod.service
 	install -m 0644 config/99-tinbao-modem.rules $(DESTDIR)/etc/udev/rules.d/99-tinbao-modem.rules
+	install -m 0644 config/tinbao.sysusers $(DESTDIR)/usr/lib/sysusers.d/tinbao.conf
+	@if [ -z "$(DESTDIR)" ]; then \
+		if command -v systemd-sysusers >/dev/null; then \
+			echo "systemd-sysusers tinbao.conf"; systemd-sysusers tinbao.conf || true; fi; \
+		if getent passwd tinbao >/dev/null; then \
+			echo "chown tinbao: /etc/tinbao/tinbao.conf"; chown tinbao: /etc/tinbao/tinbao.conf; \
+		else echo "install: create the user (systemd-sysusers tinbao.conf), then chown tinbao: /etc/tinbao/tinbao.conf"; fi; \
+	fi
 
 clean:
 	rm -rf build var
