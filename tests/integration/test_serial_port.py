@@ -33,14 +33,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mountns  # noqa: E402
 from modemctl import Modem  # noqa: E402
 from gwctl import Gateway, Checks, build_dir, phone, collaborators  # noqa: E402
 
-NS_FLAG = 'TINBAO_SERIAL_NS'
 VID, PID, AT_IFACE = '2c7c', '0125', 2
 SYS_TTY = '/sys/class/tty'
 DEVICES = SYS_TTY + '/.devices/pci0000:00/0000:00:14.0/usb1/1-1'
@@ -59,7 +58,7 @@ class UsbRig:
     """The kernel's view of one USB modem, inside this mount namespace."""
 
     def __init__(self):
-        self.old_dev = os.environ[NS_FLAG]	# made (and removed) outside the namespace
+        self.old_dev = mountns.scratch()
         sh('mount', '--rbind', '/dev', self.old_dev)
         sh('mount', '-t', 'tmpfs', '-o', 'mode=755', 'tinbao-dev', '/dev')
         for n in ('null', 'zero', 'full', 'random', 'urandom', 'tty'):
@@ -211,26 +210,9 @@ def in_namespace():
 
 
 def main():
-    if os.environ.get(NS_FLAG):
+    if mountns.inside():
         return in_namespace()
-    why = None
-    if os.geteuid() != 0:
-        why = 'not root'
-    elif not shutil.which('unshare'):
-        why = 'no unshare'
-    elif subprocess.run(['unshare', '--mount', 'true'], stderr=subprocess.DEVNULL).returncode:
-        why = 'unshare --mount is not allowed here'
-    if why:
-        print('SKIPPED: %s: the libserialport path needs a private mount namespace' % why)
-        print('0 passed, 0 failed')
-        return 0
-    old_dev = tempfile.mkdtemp(prefix='tinbao-olddev-')
-    try:
-        return subprocess.run(['unshare', '--mount', '--propagation', 'private',
-                               sys.executable, os.path.abspath(__file__)],
-                              env=dict(os.environ, **{NS_FLAG: old_dev})).returncode
-    finally:
-        os.rmdir(old_dev)
+    return mountns.rerun(__file__, 'the libserialport path')
 
 
 if __name__ == '__main__':
