@@ -303,9 +303,10 @@ static json_t *fw_ctl_fault(struct fw_dev *d, json_t *req, int64_t now)
 		return fw_err("unknown fault '%s' (hang, garbage, unplug, cms-error, slow, no-network, reset)", name);
 	if (value < 0 || value > 86400)
 		return fw_err("fault value out of range");
+	if (k == FW_FAULT_GARBAGE && value > 65536)
+		return fw_err("garbage: 1..65536 bytes");
 	int64_t ms = (int64_t)(value * 1000);
 	struct fw_fault *f = &d->fault;
-	f->count[k]++;
 	switch ((enum fw_fault_kind)k) {
 	case FW_FAULT_HANG:
 		f->hang_until = now + ms;
@@ -314,10 +315,8 @@ static json_t *fw_ctl_fault(struct fw_dev *d, json_t *req, int64_t now)
 	case FW_FAULT_GARBAGE: {
 		size_t n = value > 0 ? (size_t)value : 64;
 		uint8_t *b = malloc(n);
-		if (!b || n > 65536) {
-			free(b);
-			return fw_err("garbage: 1..65536 bytes");
-		}
+		if (!b)
+			return fw_err("garbage: out of memory");
 		fw_fault_garbage(f, b, n);
 		if (d->link.up)
 			fw_buf_add(&d->tx, b, n);
@@ -346,6 +345,7 @@ static json_t *fw_ctl_fault(struct fw_dev *d, json_t *req, int64_t now)
 	case FW_FAULT_KINDS:
 		break;
 	}
+	f->count[k]++;	/* counted once done: a refused request changes nothing */
 	fw_dev_collect(d, now);
 	return fw_ok();
 }
