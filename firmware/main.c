@@ -30,7 +30,8 @@ static int modem_usage(FILE *f)
 		"       tinbao-modem fault --control S hang SECONDS | garbage BYTES | unplug SECONDS |\n"
 		"           cms-error COUNT [CODE] | slow MS | no-network SECONDS | reset\n"
 		"       tinbao-modem status --control S\n"
-		"       tinbao-modem wait --control S registered|sms-ready|delivered|sim-empty [--timeout S]\n");
+		"       tinbao-modem wait --control S registered|sms-ready|delivered|sim-empty|plugged\n"
+		"           [--timeout S]\n");
 	return f == stderr ? 2 : 0;
 }
 
