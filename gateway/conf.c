@@ -109,7 +109,7 @@ static bool conf_check_country(const void *field, char *why, size_t whylen)
 	return ok;
 }
 
-static bool conf_check_timezone(const void *field, char *why, size_t whylen)
+bool conf_check_timezone(const void *field, char *why, size_t whylen)
 {
 	const char *z = *(char *const *)field;
 	bool ok = *z && z[0] != '/' && !strstr(z, "..");

@@ -208,6 +208,12 @@ const char *conf_weekday_name(int wday);	/* "sunday" ... */
 /* Writes s as a libconfig string literal with quotes and escapes. */
 void conf_print_string(FILE *f, const char *s);
 
+/* A time zone name (field: char **) as `timezone` takes it: tzdata's
+ * spelling, and present in /usr/share/zoneinfo (or $TZDIR) where tzdata is
+ * installed. A conf_key check, shared so that every zone key (summary.
+ * timezone) refuses the same names with the same words. */
+bool conf_check_timezone(const void *field, char *why, size_t whylen);
+
 /* Recipient lists (summary.recipients, credit.alert): each entry is
  * "role:NAME" with NAME one of roles (NULL-ended, listed in that order in
  * the message) or a phone number. For a conf_key check; 0 problems: true. */

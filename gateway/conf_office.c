@@ -25,6 +25,9 @@ static const struct conf_key summary_keys[] = {
 	{ "enabled", CONF_BOOL, offsetof(struct conf_summary, enabled), false, "true", 0, 0, NULL, false, NULL },
 	{ "day", CONF_WEEKDAY, offsetof(struct conf_summary, day), false, "mon", 0, 0, NULL, false, NULL },
 	{ "time", CONF_TIME, offsetof(struct conf_summary, time), false, "07:30", 0, 0, NULL, false, NULL },
+	/* No built-in default: absent, it is the global timezone (parse). */
+	{ "timezone", CONF_STRING, offsetof(struct conf_summary, timezone), false, NULL, 0, 0, NULL, false,
+	  conf_check_timezone },
 	{ "recipients", CONF_STRINGS, offsetof(struct conf_summary, recipients), false,
 	  NULL, 0, 0, NULL, false, check_recipients },
 	{ "per_commune_chairs", CONF_BOOL, offsetof(struct conf_summary, per_commune_chairs), false,
@@ -93,6 +96,10 @@ void conf_office_summary_parse(struct conf_ctx *ctx, const config_setting_t *st,
 			free(one);
 		}
 	}
+	/* Without its own zone the summary keeps the office's: written out, so
+	 * that the print says which zone the time is read in. */
+	if (!s->timezone && c->timezone && !(s->timezone = strdup(c->timezone)))
+		conf_err(ctx, st, "out of memory");
 	/* Phones in the list are kept normalised, so slot keys match. */
 	conf_normalise_recipients(ctx, &s->recipients);
 }

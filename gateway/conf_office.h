@@ -1,7 +1,7 @@
 /* conf_office.h: the `summary` and `reminders` sections of tinbao.conf
  * (parsed by conf_office.c through conf.c's section table).
  *
- *   summary = { day = "mon"; time = "07:30";
+ *   summary = { day = "mon"; time = "07:30"; timezone = "Asia/Ho_Chi_Minh";
  *               recipients = [ "role:official", "+84912345678" ];
  *               per_commune_chairs = true; };
  *   reminders = { after_days = 7; staff_after_days = 14; quiet = "21:00-07:00"; };
@@ -18,7 +18,10 @@
 struct conf_summary {
 	bool enabled;
 	int day;		/* 0 = Sunday .. 6 = Saturday (CONF_WEEKDAY) */
-	int time;		/* minutes after local midnight */
+	int time;		/* minutes after midnight in `timezone` */
+	char *timezone;		/* the zone of day and time; absent: the global one
+				 * (filled in by parse, so that the print shows it);
+				 * NULL (defaults()): conf->timezone */
 	struct conf_strv recipients;	/* "role:NAME" or E.164 phones (normalised) */
 	bool per_commune_chairs;	/* officials with a commune get their commune's */
 };

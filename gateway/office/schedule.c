@@ -193,7 +193,7 @@ static int add_phone(struct people *p, const char *phone)
 /* ---- summary ---- */
 
 static int send_summary(struct store *s, const struct catalog *cat, const struct period *week,
-			const struct person *to, const char *commune, int tz, int64_t due,
+			const struct person *to, const char *commune, int tz, int stz, int64_t due,
 			int64_t now, bool late, struct office_summary_data *d)
 {
 	char slot[160];
@@ -206,23 +206,36 @@ static int send_summary(struct store *s, const struct catalog *cat, const struct
 		return rc;
 	d->in.late = late;
 	d->in.due_at = due;
+	/* The week's days are the office's (tz, as reports are dated); the
+	 * time it was due is told as configured, in the summary's zone. */
+	d->in.tz_offset_s = stz;
 	char text[SUMMARY_MAX];
 	summary_build(&d->in, cat, text, sizeof text);
 	return queue_once(s, to->phone, text, slot, "summary", due, now, late);
 }
 
 static int summary_to_all(struct store *s, const struct catalog *cat,
-			  const struct conf_summary *sc, int tz, const struct period *wk, int64_t due,
-			  int64_t now, bool late);
+			  const struct conf_summary *sc, int tz, int stz, const struct period *wk,
+			  int64_t due, int64_t now, bool late);
+
+/* The summary's own zone (summary.timezone) at now; without one, or one
+ * this box cannot resolve, the office's (tz). */
+static int summary_tz(const struct conf_summary *sc, int tz, int64_t now)
+{
+	int off = tz;
+	if (sc->timezone && catalog_tz_offset(sc->timezone, now, &off) < 0)
+		off = tz;
+	return off;
+}
 
 static int tick_summary(struct store *s, const struct catalog *cat,
-			const struct conf_summary *sc, int tz, int64_t now, int64_t since)
+			const struct conf_summary *sc, int tz, int stz, int64_t now, int64_t since)
 {
 	struct period week;
-	int64_t due = schedule_summary_last_due(now, tz, sc->day, sc->time, &week);
+	int64_t due = schedule_summary_last_due(now, stz, sc->day, sc->time, &week);
 	if (due < since)
 		return 0;	/* the box did not exist yet at that time */
-	return summary_to_all(s, cat, sc, tz, &week, due, now, now - due > SCHEDULE_LATE_AFTER);
+	return summary_to_all(s, cat, sc, tz, stz, &week, due, now, now - due > SCHEDULE_LATE_AFTER);
 }
 
 int office_summary_send(struct store *s, const struct catalog *cat, const struct tinbao_conf *conf,
@@ -234,12 +247,12 @@ int office_summary_send(struct store *s, const struct catalog *cat, const struct
 	struct conf_summary sdef;
 	conf_office_summary_defaults(&sdef);
 	const struct conf_summary *sc = conf && conf->summary ? conf->summary : &sdef;
-	return summary_to_all(s, cat, sc, tz, week, now, now, false);
+	return summary_to_all(s, cat, sc, tz, summary_tz(sc, tz, now), week, now, now, false);
 }
 
 static int summary_to_all(struct store *s, const struct catalog *cat,
-			  const struct conf_summary *sc, int tz, const struct period *wk, int64_t due,
-			  int64_t now, bool late)
+			  const struct conf_summary *sc, int tz, int stz, const struct period *wk,
+			  int64_t due, int64_t now, bool late)
 {
 	struct period week = *wk;
 	struct people district = { 0 }, chairs = { 0 };
@@ -271,7 +284,7 @@ static int summary_to_all(struct store *s, const struct catalog *cat,
 	if (!d)
 		rc = STORE_E_DB;
 	for (size_t i = 0; i < district.n && rc >= 0; i++) {
-		rc = send_summary(s, cat, &week, &district.v[i], NULL, tz, due, now, late, d);
+		rc = send_summary(s, cat, &week, &district.v[i], NULL, tz, stz, due, now, late, d);
 		if (rc > 0)
 			queued++;
 	}
@@ -280,7 +293,7 @@ static int summary_to_all(struct store *s, const struct catalog *cat,
 		 * gets the new commune). */
 		const struct catalog_commune *c = catalog_commune_as_of(cat, chairs.v[i].commune, week.last);
 		rc = send_summary(s, cat, &week, &chairs.v[i], c ? c->code : chairs.v[i].commune, tz,
-				  due, now, late, d);
+				  stz, due, now, late, d);
 		if (rc > 0)
 			queued++;
 	}
@@ -448,11 +461,12 @@ int office_tick(struct store *s, const struct catalog *cat, const struct tinbao_
 		return rc;
 	int queued = 0;
 	if (sc->enabled) {
-		rc = tick_summary(s, cat, sc, tz, now, since);
+		int stz = summary_tz(sc, tz, now);
+		rc = tick_summary(s, cat, sc, tz, stz, now, since);
 		if (rc < 0)
 			return rc;
 		queued += rc;
-		int64_t nd = schedule_summary_next_due(now, tz, sc->day, sc->time);
+		int64_t nd = schedule_summary_next_due(now, stz, sc->day, sc->time);
 		if (nd < next)
 			next = nd;
 	}

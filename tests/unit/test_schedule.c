@@ -266,7 +266,7 @@ TEST(config_sections)
 	struct tinbao_conf c;
 	struct errs e;
 	CHECK_INT(load_conf("summary = { day = \"fri\"; time = \"16:45\"; recipients = [ \"role:staff\", \"0912345678\" ];\n"
-			    "  per_commune_chairs = true; };\n"
+			    "  per_commune_chairs = true; timezone = \"UTC\"; };\n"
 			    "reminders = { after_days = 5; staff_after_days = 10; quiet = \"22:00-06:30\"; };\n", &c, &e), 0);
 	CHECKF(e.n == 0, "%s", e.text);
 	CHECK(c.summary != NULL && c.reminders != NULL);
@@ -277,6 +277,7 @@ TEST(config_sections)
 		if (c.summary->recipients.n == 2)
 			CHECK_STR(c.summary->recipients.v[1], "+84912345678");	/* normalised */
 		CHECK(c.summary->per_commune_chairs);
+		CHECK_STR(c.summary->timezone ? c.summary->timezone : "(null)", "UTC");
 		CHECK_INT(c.reminders->after_days, 5);
 		CHECK_INT(c.reminders->quiet_from, 22 * 60);
 		CHECK_INT(c.reminders->quiet_to, 6 * 60 + 30);
@@ -285,15 +286,22 @@ TEST(config_sections)
 	/* Absent sections: the defaults. */
 	CHECK_INT(load_conf("", &c, &e), 0);
 	CHECK(c.summary && c.summary->day == 1 && c.summary->time == 450 && c.summary->recipients.n == 1);
+	/* Without its own zone, the office's (Asia/Ho_Chi_Minh by default). */
+	CHECK_STR(c.summary && c.summary->timezone ? c.summary->timezone : "(null)", "Asia/Ho_Chi_Minh");
+	conf_free(&c);
+	CHECK_INT(load_conf("timezone = \"UTC\";\nsummary = { time = \"08:00\"; };\n", &c, &e), 0);
+	CHECK_STR(c.summary && c.summary->timezone ? c.summary->timezone : "(null)", "UTC");
 	CHECK(c.reminders && c.reminders->after_days == 7 && c.reminders->staff_after_days == 14 &&
 	      c.reminders->quiet_from == 21 * 60 && c.reminders->quiet_to == 7 * 60);
 	conf_free(&c);
 	/* Mistakes: every one with its line and what was expected. */
-	CHECK(load_conf("summary = {\n  recipients = [ \"role:chief\" ];\n  day = \"someday\";\n};\n"
+	CHECK(load_conf("summary = {\n  recipients = [ \"role:chief\" ];\n  day = \"someday\"; timezone = \"Asia/Nowhere\";\n};\n"
 			"reminders = {\n  quiet = \"25:00-07:00\";\n  after_days = 10;\n  staff_after_days = 3;\n"
 			"  colour = 1;\n};\n", &c, &e) > 0);
 	CHECKF(strstr(e.text, "office.conf:4: summary.recipients") && strstr(e.text, "role:official"), "%s", e.text);
 	CHECKF(strstr(e.text, "office.conf:5: summary.day"), "%s", e.text);
+	CHECKF(strstr(e.text, "office.conf:5: summary.timezone: expected a time zone name") || access("/usr/share/zoneinfo", F_OK) != 0,
+	       "%s", e.text);
 	CHECKF(strstr(e.text, "office.conf:8: reminders.quiet") && strstr(e.text, "HH:MM-HH:MM"), "%s", e.text);
 	CHECKF(strstr(e.text, "office.conf:11: unknown key 'reminders.colour'"), "%s", e.text);
 	conf_free(&c);
@@ -358,6 +366,42 @@ TEST(district_staff_alert_once_however_long_the_list)
 	CHECK_INT(count_to("silent-list:%", "+84920000009"), 1);
 }
 
+TEST(summary_in_its_own_timezone)
+{
+	/* summary.timezone = "UTC" while the office keeps Vietnam's time: the
+	 * summary goes at Monday 07:30 UTC = 14:30 in Vietnam, and a late one
+	 * says when it was due in the summary's zone. (UTC resolves without
+	 * tzdata, so the test runs on a box without zone files too.) */
+	static char utc[] = "UTC";
+	sum.timezone = utc;
+	int64_t next;
+	/* Monday 18/1/2027 07:30:05 Vietnam: not yet due there. */
+	tick(at(2027, 1, 18, 7, 30) + 5, &next);
+	CHECK_INT(count("summary:2027-W02:%"), 0);
+	CHECK_INT(schedule_summary_next_due(at(2027, 1, 18, 7, 30), 0, 1, 450), at(2027, 1, 18, 14, 30));
+	/* Within the hour before, the daemon is told to look again at 14:30. */
+	tick(at(2027, 1, 18, 14, 0), &next);
+	CHECK_INT(next, at(2027, 1, 18, 14, 30));
+	tick(at(2027, 1, 18, 14, 29) + 59, NULL);
+	CHECK_INT(count("summary:2027-W02:%"), 0);
+	tick(at(2027, 1, 18, 14, 30) + 5, &next);
+	CHECK_INT(count("summary:2027-W02:%"), 3);
+	char t[700];
+	text_of("summary:2027-W02:+84910000001", t, sizeof t);
+	CHECKF(strstr(t, "TUAN 2/2027") && !strstr(t, "TRE"), "%s", t);
+	CHECK_INT(next, at(2027, 1, 18, 15, 30) + 5);	/* the reminders' hourly look */
+	tick(at(2027, 1, 18, 15, 0), NULL);
+	CHECK_INT(count("summary:2027-W02:%"), 3);
+	/* Off over Monday 25/1 07:30 UTC, back at 20:00 Vietnam: late, and the
+	 * note gives 07:30 (the configured time), not 14:30. */
+	reopen();
+	tick(at(2027, 1, 25, 20, 0), NULL);
+	CHECK_INT(count("summary:2027-W03:%"), 3);
+	text_of("summary:2027-W03:+84910000001", t, sizeof t);
+	CHECKF(strstr(t, "GUI TRE, hen 07:30 25/1"), "%s", t);
+	sum.timezone = NULL;
+}
+
 int main(void)
 {
 	char why[256];
@@ -390,6 +434,7 @@ int main(void)
 	RUN(config_sections);
 	RUN(timer_for_the_daemon);
 	RUN(district_staff_alert_once_however_long_the_list);
+	RUN(summary_in_its_own_timezone);
 	store_close(st);
 	catalog_free(cat);
 	snprintf(why, sizeof why, "rm -rf %s", dir);
