@@ -524,6 +524,20 @@ static int replayed(struct dispatch_ctx *ctx)
 	return 1;
 }
 
+/* The sender as the command table's roles name them. */
+static unsigned who_of(const struct user *u)
+{
+	return !u ? DISPATCH_STRANGER : !u->active ? DISPATCH_PENDING : DISPATCH_ROLE(u->role);
+}
+
+bool dispatch_permits(const char *name, const struct user *u)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return (commands[i].roles & who_of(u)) != 0;
+	return false;
+}
+
 static int dispatch_run(struct dispatch_ctx *ctx, struct report_tokens *t)
 {
 	const struct dispatch_env *env = ctx->env;
@@ -534,9 +548,7 @@ static int dispatch_run(struct dispatch_ctx *ctx, struct report_tokens *t)
 	if (rc < 0)
 		return rc;
 	ctx->sender = rc == 1 ? &u : NULL;
-	unsigned who = !ctx->sender ? DISPATCH_STRANGER
-		     : !u.active     ? DISPATCH_PENDING
-				     : DISPATCH_ROLE(u.role);
+	unsigned who = who_of(ctx->sender);
 	rc = replayed(ctx);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;

@@ -71,6 +71,11 @@ struct dispatch_command {
  * (slot must be unique per message). Returns the outbox id or negative. */
 int64_t dispatch_notify(struct dispatch_ctx *ctx, const char *to, const char *text, const char *slot);
 
+/* Whether u (NULL: no account) may use the command named name ("BC") by
+ * the table's roles, as dispatch_message() decides it: for other ways in
+ * (the USSD menu) to refuse at once what dispatch would refuse later. */
+bool dispatch_permits(const char *name, const struct user *u);
+
 /* Returns 0, or negative on a store error (the caller rolls back and the
  * message is handled again later). Bad text is never an error: it gets a
  * hint. */
