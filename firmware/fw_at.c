@@ -45,7 +45,9 @@ static void fw_at_urc_to(struct fw_at *a, struct fw_buf *b, const char *text, co
 
 static void fw_at_urc_add(struct fw_at *a, const char *text, const char *pdu)
 {
-	fw_at_urc_to(a, a->mode == FW_AT_MODE_PROMPT ? &a->held : &a->out, text, pdu);
+	/* Never inside a response: a URC raised by a command (AT+CFUN=0
+	 * deregistering) follows the final result, as a module prints it. */
+	fw_at_urc_to(a, a->mode == FW_AT_MODE_PROMPT || a->in_line ? &a->held : &a->out, text, pdu);
 }
 
 void fw_at_sms_urc(struct fw_at *a, const char *pdu, const char *fmt, ...)
@@ -479,6 +481,7 @@ static void fw_at_line(struct fw_at *a, const char *s, int64_t now)
 		return;
 	s += 2;
 	int rc = FW_AT_OK;
+	a->in_line = true;
 	while (*s && rc == FW_AT_OK) {
 		char name[32];
 		size_t nl = 0;
@@ -553,9 +556,11 @@ static void fw_at_line(struct fw_at *a, const char *s, int64_t now)
 			rc = FW_AT_ERROR;
 		}
 	}
+	a->in_line = false;
 	if (rc != FW_AT_PENDING)
 		fw_at_final(a, rc);
-	/* Codes held for after the final result (AT+CNMI flushing its buffer). */
+	/* Codes held for after the final result (AT+CNMI flushing its buffer,
+	 * URCs the line raised). */
 	if (a->mode == FW_AT_MODE_CMD && a->held.len) {
 		fw_buf_add(&a->out, a->held.p, a->held.len);
 		fw_buf_clear(&a->held);

@@ -37,7 +37,7 @@ struct fw_at {
 	struct fw_sim *sim;	/* borrowed, outlives the interpreter */
 	struct fw_net *net;	/* borrowed */
 	struct fw_buf out;	/* bytes to write to the link */
-	struct fw_buf held;	/* URCs held while the "> " prompt is open */
+	struct fw_buf held;	/* URCs held while a command line runs or the "> " prompt is open */
 	struct fw_buf tabuf;	/* SMS indications buffered with AT+CNMI mode 0 */
 
 	/* Command line input. */
@@ -46,6 +46,7 @@ struct fw_at {
 	bool overflow;
 	char last[FW_AT_LINE_MAX + 1];	/* for "A/" */
 	bool first_info;		/* next info line of this command opens with CRLF */
+	bool in_line;			/* a command line is running: URCs wait for its final result */
 
 	/* "> " prompt of AT+CMGS / AT+CMGW. */
 	enum fw_at_mode mode;
