@@ -253,21 +253,24 @@ static int fw_cmd_cfun(struct fw_at *a, enum fw_at_form f, const struct fw_args 
 	return FW_AT_OK;
 }
 
+static void fw_reg_urc(struct fw_at *a, const char *name, int n)
+{
+	/* n=1: <stat>; n=2 adds location and access technology while
+	 * registered (27.007 gives +CREG, +CGREG and +CEREG the same form). */
+	if (n == 2 && fw_at_registered(a) && a->prof->act >= 0)
+		fw_at_urc(a, "%s: %d,\"1A2B\",\"01C3D4E5\",%d", name, a->reg, a->prof->act);
+	else if (n == 2 && fw_at_registered(a))
+		fw_at_urc(a, "%s: %d,\"1A2B\",\"D4E5\"", name, a->reg);
+	else if (n)
+		fw_at_urc(a, "%s: %d", name, a->reg);
+}
+
 void fw_at_reg_urcs(struct fw_at *a)
 {
-	/* n=1: +CREG: <stat>; n=2 adds location and access technology. */
-	if (a->creg_n == 1)
-		fw_at_urc(a, "+CREG: %d", a->reg);
-	else if (a->creg_n == 2 && fw_at_registered(a) && a->prof->act >= 0)
-		fw_at_urc(a, "+CREG: %d,\"1A2B\",\"01C3D4E5\",%d", a->reg, a->prof->act);
-	else if (a->creg_n == 2 && fw_at_registered(a))
-		fw_at_urc(a, "+CREG: %d,\"1A2B\",\"D4E5\"", a->reg);
-	else if (a->creg_n == 2)
-		fw_at_urc(a, "+CREG: %d", a->reg);
-	if (a->cgreg_n)
-		fw_at_urc(a, "+CGREG: %d", a->reg);
-	if (a->prof->has_cereg && a->cereg_n)
-		fw_at_urc(a, "+CEREG: %d", a->reg);
+	fw_reg_urc(a, "+CREG", a->creg_n);
+	fw_reg_urc(a, "+CGREG", a->cgreg_n);
+	if (a->prof->has_cereg)
+		fw_reg_urc(a, "+CEREG", a->cereg_n);
 }
 
 static int fw_reg_cmd(struct fw_at *a, enum fw_at_form f, const struct fw_args *g, const char *name,

@@ -1,7 +1,11 @@
 #!/bin/sh
 # make fuzz: builds every tests/fuzz/fuzz_*.c with clang's libFuzzer, ASan and
 # UBSan, runs each for $1 seconds on a copy of its checked-in corpus and adds
-# the new interesting inputs back to tests/fuzz/corpus/<name>/.
+# the new interesting inputs back to tests/fuzz/corpus/<name>/. An input that
+# fails a target (crash, sanitizer report, broken property) is copied into that
+# corpus as regress-<target's artifact name>: `make test` replays every corpus,
+# so it stays a failing regression test until the bug is fixed (then commit
+# it). Every target runs; the exit status is 1 if any failed.
 set -e
 secs=${1:-30}
 out=build/fuzz
@@ -11,11 +15,27 @@ LIBS="$(pkg-config --libs libserialport sqlite3 libconfig libutf8proc jansson li
 # The libraries are built with clang, the sanitizers and libFuzzer's coverage
 # instrumentation (fuzzer-no-link) so that the fuzzer sees edges inside them.
 make --no-print-directory BUILD=build/fuzzlib CC=clang SAN=1 OPT="-O1 -g" CFLAGS="-fsanitize=fuzzer-no-link" build/fuzzlib/libtinbao_gw.a build/fuzzlib/libtinbao_sms.a build/fuzzlib/libtinbao_fw.a >/dev/null
+failed=""
 for src in tests/fuzz/fuzz_*.c; do
   name=$(basename "$src" .c); name=${name#fuzz_}
   clang $CFLAGS -Ibuild/fuzzlib/gen -o $out/fuzz_$name "$src" build/fuzzlib/libtinbao_fw.a build/fuzzlib/libtinbao_gw.a build/fuzzlib/libtinbao_sms.a $LIBS
-  mkdir -p tests/fuzz/corpus/$name
+  mkdir -p tests/fuzz/corpus/$name $out/artifacts
+  rm -f $out/artifacts/$name-*
   echo "fuzz: $name for ${secs}s"
-  $out/fuzz_$name -max_total_time=$secs -max_len=4096 -print_final_stats=1 \
-      -artifact_prefix=tests/fuzz/crash-$name- tests/fuzz/corpus/$name 2>&1 | tail -4
+  if $out/fuzz_$name -max_total_time=$secs -max_len=4096 -print_final_stats=1 \
+      -artifact_prefix=$out/artifacts/$name- tests/fuzz/corpus/$name > $out/$name.log 2>&1; then
+    tail -4 $out/$name.log
+  else
+    tail -40 $out/$name.log
+    for a in $out/artifacts/$name-*; do
+      [ -f "$a" ] || continue
+      cp "$a" tests/fuzz/corpus/$name/regress-$(basename "$a" | sed "s/^$name-//")
+      echo "fuzz: $name FAILED: input kept as tests/fuzz/corpus/$name/regress-$(basename "$a" | sed "s/^$name-//")"
+    done
+    failed="$failed $name"
+  fi
 done
+if [ -n "$failed" ]; then
+  echo "fuzz: failed:$failed (full logs in $out/<name>.log)"
+  exit 1
+fi
