@@ -286,7 +286,7 @@ void fw_at_set_reg(struct fw_at *a, int reg)
 
 /* --- power ---------------------------------------------------------------- */
 
-static void fw_at_defaults(struct fw_at *a)
+void fw_at_defaults(struct fw_at *a)
 {
 	a->echo = true;		/* modules power up with echo on; gammu needs it */
 	a->verbose = true;

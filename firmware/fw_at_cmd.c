@@ -48,15 +48,10 @@ static int fw_cmd_z(struct fw_at *a, enum fw_at_form f, const struct fw_args *g,
 {
 	int v, rc = fw_flag(g, f, 0, &v);
 	(void)now;
-	if (rc == FW_AT_OK) {
-		/* ATZ / AT&F: settings back to their defaults, echo on. */
-		a->echo = true;
-		a->verbose = true;
-		a->quiet = false;
-		a->cmee = 0;
-		snprintf(a->cscs, sizeof a->cscs, "%s", a->prof->cscs_default);
-		fw_at_sms_defaults(a);
-	}
+	/* ATZ / AT&F: every setting back to its power-on value (AT&W stores
+	 * nothing, so the user profile is the factory one), echo on. */
+	if (rc == FW_AT_OK)
+		fw_at_defaults(a);
 	return rc;
 }
 

@@ -59,6 +59,8 @@ int fw_at_sim_cme(const struct fw_at *a);
 int fw_at_sms_cms(const struct fw_at *a);
 bool fw_at_registered(const struct fw_at *a);
 
+/* Every setting back to its power-on value (power-on, reboot, ATZ, AT&F). */
+void fw_at_defaults(struct fw_at *a);
 /* Settings of fw_at_sms.c at power-on / ATZ. */
 void fw_at_sms_defaults(struct fw_at *a);
 /* SIM became ready (PIN entered or boot). */
