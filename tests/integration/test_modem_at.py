@@ -2,9 +2,13 @@
 """tests/integration/test_modem_at.py: tinbao-modem's AT interface as a
 client sees it: identity, echo and ';'-joined lines, quick ERROR for
 unknown probes, storage (CMGL format, CMGD delete flags, SIM full), PIN and
-PUK, AT+CFUN=1,1 reset with boot URCs, the --state file, text mode, ESC,
-+CMT with +CNMA, +CDS status reports, USSD (UCS2, menus, balance), the TCP
-link and reopening the port. Every wait has a timeout of a few seconds."""
+PUK, AT+CFUN=1,1 reset with boot URCs, ATI and AT+CGMR per profile (the
+profile table of docs/modem.md), AT+CGREG set/query and its URCs, AT+CFUN=0
+and 4 (deregistered: +CREG/+CGREG/+CEREG after the OK, SMS and USSD
+refused, incoming SMS held) and back with AT+CFUN=1, ATZ / AT&F back to the
+profile's defaults, the --state file, text mode, ESC, +CMT with +CNMA, +CDS
+status reports, USSD (UCS2, menus, balance), the TCP link and reopening the
+port. Every wait has a timeout of a few seconds."""
 import os
 import re
 import sys
@@ -218,6 +222,141 @@ def test_sim800_profile():
         eq(at.cmd('AT+CFUN=1,1')[1], 'OK', 'reset')
         at.expect(rb'Call Ready', 3)
         at.expect(rb'SMS Ready', 3)
+
+
+# The profile table of docs/modem.md: what each module answers to ATI and
+# the identity commands, its +CREG location form and its default AT+CSCS.
+PROFILES = {
+    'ec25': {'ati': ['Quectel', 'EC25', 'Revision: EC25EFAR06A06M4G'], 'cgmi': 'Quectel',
+             'cgmm': 'EC25', 'cgmr': 'Revision: EC25EFAR06A06M4G', 'loc': ',"1A2B","01C3D4E5",7',
+             'cscs': 'GSM', 'lte': True},
+    'sim800': {'ati': ['SIM800 R14.18'], 'cgmi': 'SIMCOM_Ltd', 'cgmm': 'SIMCOM_SIM800L',
+               'cgmr': 'Revision:1418B04SIM800L24', 'loc': ',"1A2B","D4E5"', 'cscs': 'IRA',
+               'lte': False},
+}
+
+
+def test_identity_per_profile():
+    for name, p in PROFILES.items():
+        with Modem(profile=name) as m, m.at() as at:
+            at.cmd('ATE0')
+            eq(at.cmd('ATI'), (p['ati'], 'OK'), name + ' ATI')
+            eq(at.cmd('ATI0'), (p['ati'], 'OK'), name + ' ATI0')
+            for cmd, key in (('AT+CGMI', 'cgmi'), ('AT+GMI', 'cgmi'), ('AT+CGMM', 'cgmm'),
+                             ('AT+GMM', 'cgmm'), ('AT+CGMR', 'cgmr'), ('AT+GMR', 'cgmr')):
+                eq(at.cmd(cmd), ([p[key]], 'OK'), '%s %s' % (name, cmd))
+            eq(at.cmd('AT+CGMR=?'), ([], 'OK'), name + ' CGMR test form')
+            eq(at.cmd('AT+CGMR?')[1], 'ERROR', name + ' CGMR has no read form')
+
+
+def test_cgreg_set_query_and_urcs():
+    for name, p in PROFILES.items():
+        with Modem(profile=name) as m, m.at() as at:
+            at.cmd('ATE0')
+            eq(at.cmd('AT+CGREG?'), (['+CGREG: 0,1'], 'OK'), name + ' default n=0')
+            eq(at.cmd('AT+CGREG=?'), (['+CGREG: (0-2)'], 'OK'), name + ' test form')
+            eq(at.cmd('AT+CGREG=1;+CGREG?'), (['+CGREG: 1,1'], 'OK'), name + ' n=1')
+            eq(at.cmd('AT+CGREG=2;+CGREG?'), (['+CGREG: 2,1' + p['loc']], 'OK'), name + ' n=2')
+            eq(at.cmd('AT+CGREG=3')[1], 'ERROR', name + ' n=3')
+            eq(at.cmd('AT+CMEE=1;+CGREG=3')[1], '+CME ERROR: 50', name + ' n=3, CMEE=1')
+            eq(at.cmd('AT+CGREG?')[0], ['+CGREG: 2,1' + p['loc']], name + ' n kept after the error')
+            # n=2: the URCs carry the location while registered, as +CREG's do.
+            at.cmd('AT+CREG=2')
+            m.fault('no-network', 0.5)
+            eq(at.expect(rb'\r\n\+CREG: ([^\r\n]*)\r\n\r\n\+CGREG: ([^\r\n]*)\r\n', 2).groups(), (b'2', b'2'),
+               name + ' searching')
+            eq(at.cmd('AT+CGREG?')[0], ['+CGREG: 2,2'], name + ' searching, read')
+            loc = p['loc'].encode()
+            eq(at.expect(rb'\r\n\+CREG: ([^\r\n]*)\r\n\r\n\+CGREG: ([^\r\n]*)\r\n', 3).groups(),
+               (b'1' + loc, b'1' + loc), name + ' registered again, n=2')
+            # n=1: the status alone; n=0: nothing.
+            at.cmd('AT+CREG=0;+CGREG=1')
+            m.fault('no-network', 0.5)
+            at.expect(rb'\r\n\+CGREG: 2\r\n', 2)
+            at.expect(rb'\r\n\+CGREG: 1\r\n', 3)
+            at.cmd('AT+CGREG=0')
+            m.fault('no-network', 0.3)
+            m.wait('registered', 3)
+            eq(at.drain(0.2), b'', name + ' n=0: no URC')
+            eq(at.cmd('AT+CGREG')[1], 'OK', name + ' action form')
+
+
+def cfun_off_and_on(m, at, name, fun, lte):
+    """AT+CFUN=<fun> (0 or 4) deregisters; AT+CFUN=1 registers again."""
+    regs = [b'+CREG', b'+CGREG'] + ([b'+CEREG'] if lte else [])
+
+    def urcs(stat):
+        return b''.join(b'\r\n%s: %d\r\n' % (r, stat) for r in regs)
+    what = '%s CFUN=%d' % (name, fun)
+    at.cmd('ATE0;+CMEE=1;+CREG=1;+CGREG=1' + (';+CEREG=1' if lte else ''))
+    # The OK first, then the registration URCs (none inside the response).
+    at.write('AT+CFUN=%d\r' % fun)
+    at.expect(rb'^\r\nOK\r\n' + re.escape(urcs(0)), 2)
+    eq(at.cmd('AT+CFUN?'), (['+CFUN: %d' % fun], 'OK'), what + ' read')
+    eq(at.cmd('AT+CREG?')[0], ['+CREG: 1,0'], what + ' CREG')
+    eq(at.cmd('AT+CGREG?')[0], ['+CGREG: 1,0'], what + ' CGREG')
+    if lte:
+        eq(at.cmd('AT+CEREG?')[0], ['+CEREG: 1,0'], what + ' CEREG')
+    eq(at.cmd('AT+CSQ')[0], ['+CSQ: 99,99'], what + ' no signal')
+    eq(at.cmd('AT+COPS?')[0], ['+COPS: 0'], what + ' no operator')
+    st = m.status()
+    eq((st['cfun'], st['registered'], st['reg'], st['signal']), (fun, False, 0, 99), what + ' status')
+    # Nothing goes out and nothing comes in while off.
+    eq(at.cmd('AT+CMGS=%d' % tpdu_len(SUBMIT_SRR), body=SUBMIT_SRR + '\x1a')[1], '+CMS ERROR: 331',
+       what + ' SMS refused')
+    eq(at.cmd('AT+CUSD=1,"*101#",15')[1], '+CME ERROR: 30', what + ' USSD refused')
+    eq(m.sent(), [], what + ' nothing sent')
+    m.sms(FROM, 'while off')
+    eq(at.drain(0.3), b'', what + ' no indication')
+    eq(m.status()['network_queue'], 1, what + ' held by the network')
+    # Back on: registered after the profile's delay, then the message arrives.
+    eq(at.cmd('AT+CFUN=1'), ([], 'OK'), what + ' back on')
+    at.expect(re.escape(urcs(1)), 3)
+    at.expect(rb'\+CMTI: "SM",\d+\r\n', 3)
+    eq(at.cmd('AT+CFUN?')[0], ['+CFUN: 1'], what + ' on')
+    eq(at.cmd('AT+CMGS=%d' % tpdu_len(SUBMIT_SRR), body=SUBMIT_SRR + '\x1a')[1], 'OK', what + ' sends')
+    eq([s['text'] for s in m.sent(wait=2)], ['hello'], what + ' sent after')
+    at.cmd('AT+CMGD=0,4')
+
+
+def test_cfun_minimum_and_flight_mode():
+    for name, p in PROFILES.items():
+        with Modem(profile=name) as m, m.at() as at:
+            at.cmd('ATE0;+CMEE=1')
+            eq(at.cmd('AT+CFUN=?'), (['+CFUN: (0,1,4),(0,1)'], 'OK'), name + ' test form')
+            eq(at.cmd('AT+CFUN?'), (['+CFUN: 1'], 'OK'), name + ' on at start')
+            eq(at.cmd('AT+CFUN=2')[1], '+CME ERROR: 50', name + ' CFUN=2')
+            eq(at.cmd('AT+CFUN=4,1')[1], '+CME ERROR: 3', name + ' reset needs fun 1')
+            for fun in (0, 4):
+                cfun_off_and_on(m, at, name, fun, p['lte'])
+            # AT+CFUN=1 while on changes nothing: no URC.
+            at.cmd('AT+CREG=1')
+            eq(at.cmd('AT+CFUN=1'), ([], 'OK'), name + ' CFUN=1 again')
+            eq(at.drain(0.3), b'', name + ' still registered')
+
+
+def test_atz_and_atf_per_profile():
+    for name, p in PROFILES.items():
+        with Modem(profile=name) as m, m.at() as at:
+            for reset in ('ATZ', 'AT&F', 'ATZ0'):
+                what = '%s %s' % (name, reset)
+                at.cmd('ATE0')
+                eq(at.cmd('AT+CMEE=2;+CSCS="UCS2";+CMGF=1;+CNMI=2,2,0,1,0;+CSMS=1;+CREG=2;+CGREG=1;'
+                          '+CUSD=1;+CSDH=1;S7=60')[1], 'OK', what + ' settings changed')
+                at.cmd('ATS5=9')
+                eq(at.cmd(reset), ([], 'OK'), what)
+                # Echo is on again.
+                at.write('AT\r')
+                at.expect(rb'^AT\r\r\nOK\r\n', 2)
+                at.cmd('ATE0')
+                eq(at.cmd('AT+CMEE?;+CSCS?;+CMGF?;+CNMI?;+CSMS?;+CREG?;+CGREG?;+CUSD?;+CSDH?;S5?;S7?'),
+                   (['+CMEE: 0', '+CSCS: "%s"' % p['cscs'], '+CMGF: 0', '+CNMI: 2,1,0,0,0',
+                     '+CSMS: 0,1,1,1', '+CREG: 0,1', '+CGREG: 0,1', '+CUSD: 0', '+CSDH: 0', '008', '000'],
+                    'OK'), what + ' defaults')
+                eq(at.cmd('AT+CPIN="1234"')[1], 'ERROR', what + ' CMEE=0: plain ERROR')
+                eq(m.status()['settings'], {'echo': False, 'cmgf': 0, 'cscs': p['cscs'], 'csms': 0,
+                                            'cnmi': [2, 1, 0, 0, 0]}, what + ' status')
+            eq(at.cmd('ATZ1')[1], 'ERROR', name + ' ATZ1: one profile only')
 
 
 def test_state_persists():
