@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """tests/integration/test_modem_faults.py: every fault tinbao-modem can
 show (hang, garbage, unplug, cms-error, slow, no-network, reset), seen from
-the serial port as a client sees it, with short timeouts."""
+the serial port as a client sees it, with short timeouts. A command written
+during a hang is lost (never answered once the hang ends), and the modem
+answers fresh commands normally afterwards."""
 import os
 import sys
 import time
@@ -29,9 +31,10 @@ def test_hang():
         at.cmd('ATE0')
         m.fault('hang', 0.8)
         t0 = time.monotonic()
-        at.write('AT\r')
+        # A command written during the hang (and read by the modem: 0.4 s pass).
+        at.write('AT+CGMI\r')
         try:
-            at.expect(rb'OK', 0.4)
+            at.expect(rb'OK|Quectel', 0.4)
             raise AssertionError('a hung modem answered')
         except ModemError:
             pass
@@ -49,9 +52,16 @@ def test_hang():
             except ModemError:
                 check(time.monotonic() < deadline, 'still hung after 3 s')
         check(time.monotonic() - t0 >= 0.75, 'hang too short')
+        seen += at.drain(0.2)
+        eq(seen.count(b'OK'), 1, 'one answer, to the first AT after the hang: %r' % seen)
+        check(b'Quectel' not in seen, 'AT+CGMI from the hang answered afterwards: %r' % seen)
         # The network delivers after the hang.
         if b'+CMTI: "SM",0' not in seen:
             at.expect(rb'\+CMTI: "SM",0', 3)
+        # Fresh commands are answered normally.
+        eq(at.cmd('AT+CGMI'), (['Quectel'], 'OK'), 'CGMI after the hang')
+        eq(at.cmd('AT+CMGL=4')[1], 'OK', 'CMGL after the hang')
+        eq(at.drain(0.2), b'', 'nothing more came')
 
 
 def test_garbage():
