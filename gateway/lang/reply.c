@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang/report_check.h"
 #include "sms/gsm7.h"
 #include "sms/utf8.h"
 
@@ -370,34 +371,79 @@ static void sample_form(const struct report *r, const struct catalog *c, bool st
 	}
 }
 
+/* The corrected report as a message to send again: "BC DA4.1 HV 25 HN
+ * 10", with the place and date only when the sender typed them (the
+ * parser fills them in otherwise) and the TEST prefix kept. */
+static void corrected_text(const struct report *r, char *buf, size_t len)
+{
+	size_t o = (size_t)snprintf(buf, len, "%s%s", r->training ? "TEST " : "",
+				    r->form == REPORT_FORM_RS ? "RS" : "BC");
+	if (r->form == REPORT_FORM_BC && o < len)
+		o += (size_t)snprintf(buf + o, len - o, " %s", r->project->code);
+	if (r->place_named && r->commune && o < len) {
+		const struct catalog_commune *c = r->commune;
+		o += (size_t)snprintf(buf + o, len - o, " %s %s", !strcmp(c->kind, "thi tran") ? "TT" : "XA",
+				      c->name_ascii);
+		if (r->village && o < len)
+			o += (size_t)snprintf(buf + o, len - o, " %s", r->village->name_ascii);
+	}
+	for (int i = 0; i < r->nvalues && o < len; i++) {
+		char v[48];
+		fmt_value(&r->values[i], r->values[i].sign_given, v, sizeof v);	/* "HN+2", "HV 25" */
+		o += (size_t)snprintf(buf + o, len - o, " %s", v);
+	}
+	if (r->day_given && o < len) {
+		int y, m, d;
+		catalog_day_to_ymd(r->day, &y, &m, &d);
+		snprintf(buf + o, len - o, " ngay %d/%d/%d", d, m, y);
+	}
+}
+
+/* "1) 'hm' khong ro (HN?); 2) ..." for the first `shown` problems, the
+ * rest counted. */
+static void problems_body(const struct report_problems *pr, int shown, char *body, size_t len)
+{
+	int total = pr->n + pr->dropped;
+	body[0] = 0;
+	for (int i = 0; i < shown; i++) {
+		char p[120];
+		problem_text(&pr->p[i], p, sizeof p);
+		size_t l = strlen(body);
+		if (total > 1)
+			snprintf(body + l, len - l, "%s%d) %s", i ? "; " : "", i + 1, p);
+		else
+			snprintf(body + l, len - l, "%s", p);
+	}
+	if (shown < total) {
+		size_t l = strlen(body);
+		snprintf(body + l, len - l, " (+%d loi)", total - shown);
+	}
+}
+
 size_t reply_problems(const struct report *r, const struct report_problems *pr, const struct catalog *c,
 		      bool staff, const struct reply_style *st, char *out, size_t outlen)
 {
 	(void)st;	/* problem replies stay unaccented: they quote what was typed */
-	char sample[260];
+	if (outlen)
+		out[0] = 0;
+	/* The sender's own report with the fixes applied ("Gui lai": send
+	 * this) when every fix is sure, else the project's example ("Mau"). */
+	char fixed[260] = "", sample[260];
+	struct report corrected;
+	if (report_corrected(r, pr, &corrected))
+		corrected_text(&corrected, fixed, sizeof fixed);
 	sample_form(r, c, staff, sample, sizeof sample);
-	int total = pr->n + pr->dropped;
-	/* Try all problems with the sample, then fewer problems, then no sample. */
-	for (int with_sample = 1; with_sample >= 0; with_sample--) {
-		for (int shown = pr->n; shown >= 1; shown--) {
-			char body[600] = "";
-			for (int i = 0; i < shown; i++) {
-				char p[120];
-				problem_text(&pr->p[i], p, sizeof p);
-				size_t l = strlen(body);
-				if (total > 1)
-					snprintf(body + l, sizeof body - l, "%s%d) %s", i ? "; " : "", i + 1, p);
-				else
-					snprintf(body + l, sizeof body - l, "%s", p);
-			}
-			if (shown < total) {
-				size_t l = strlen(body);
-				snprintf(body + l, sizeof body - l, " (+%d loi)", total - shown);
-			}
-			if (with_sample)
-				snprintf(out, outlen, "Chua luu: %s. Mau: %s", body, sample);
-			else
-				snprintf(out, outlen, "Chua luu: %s.", body);
+	const char *const label[] = { " Gui lai: ", " Mau: ", "" };
+	const char *const form[] = { fixed, sample, "" };
+	/* Naming every problem comes first: then the corrected form, the
+	 * example, or no form; only then fewer problems. */
+	for (int shown = pr->n; shown >= 1; shown--) {
+		char body[600];
+		problems_body(pr, shown, body, sizeof body);
+		for (int f = 0; f < 3; f++) {
+			if (f < 2 && !form[f][0])
+				continue;
+			snprintf(out, outlen, "Chua luu: %s.%s%s", body, label[f], form[f]);
 			if (reply_fits_one(out))
 				return strlen(out);
 		}

@@ -38,7 +38,13 @@ int report_check_values(const struct report *r, struct report_problems *pr)
 		fmt_num(v->value, num, sizeof num);
 		snprintf(subj, sizeof subj, "%s %s", v->ind->code, num);
 		if (!allowed) {
-			report_problem_add(pr, REPORT_P_NOT_ALLOWED, v->ind->code, p->code);
+			/* The corrected form leaves it out: the rest is still the
+			 * sender's report, and the reply names what was dropped. */
+			struct report_problem *bad = report_problem_add(pr, REPORT_P_NOT_ALLOWED, v->ind->code, p->code);
+			if (bad) {
+				bad->fix.kind = REPORT_FIX_DROP;
+				bad->fix.value = *v;
+			}
 			continue;
 		}
 		if (negative) {
@@ -154,4 +160,47 @@ int report_check(struct report *r, const struct report_env *env, struct report_p
 		report_problem_add(pr, REPORT_P_NOT_YOUR_PLACE, "", name);
 	}
 	return pr->n + pr->dropped - before;
+}
+
+/* Is values[k] of r dropped by a fix? */
+static bool dropped(const struct report *r, int k, const struct report_problems *pr)
+{
+	for (int i = 0; i < pr->n; i++)
+		if (pr->p[i].fix.kind == REPORT_FIX_DROP && pr->p[i].fix.value.ind == r->values[k].ind)
+			return true;
+	return false;
+}
+
+/* Appends the values the fixes put before values[pos]. */
+static void add_fixed_at(int pos, const struct report_problems *pr, struct report *out)
+{
+	for (int i = 0; i < pr->n && out->nvalues < REPORT_VALUES_MAX; i++)
+		if (pr->p[i].fix.kind == REPORT_FIX_VALUE && pr->p[i].fix.pos == pos)
+			out->values[out->nvalues++] = pr->p[i].fix.value;
+}
+
+bool report_corrected(const struct report *r, const struct report_problems *pr, struct report *out)
+{
+	/* Household codes (MAHO) are checked against the office's list after
+	 * this pure layer: no form naming them can be vouched for here. */
+	if (pr->dropped || r->nhouseholds || (r->form != REPORT_FORM_BC && r->form != REPORT_FORM_RS))
+		return false;
+	*out = *r;
+	for (int i = 0; i < pr->n; i++) {
+		if (pr->p[i].fix.kind == REPORT_FIX_NONE)
+			return false;
+		if (pr->p[i].fix.kind == REPORT_FIX_PROJECT)
+			out->project = pr->p[i].fix.project;
+	}
+	out->nvalues = 0;
+	for (int k = 0; k < r->nvalues; k++) {
+		add_fixed_at(k, pr, out);
+		if (!dropped(r, k, pr) && out->nvalues < REPORT_VALUES_MAX)
+			out->values[out->nvalues++] = r->values[k];
+	}
+	add_fixed_at(r->nvalues, pr, out);
+	/* The fixed form must itself be right: a guessed HN may break HN <= HV. */
+	struct report_problems again;
+	memset(&again, 0, sizeof again);
+	return out->project && out->nvalues > 0 && report_check_values(out, &again) == 0;
 }

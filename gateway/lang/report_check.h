@@ -18,4 +18,12 @@ int report_check(struct report *r, const struct report_env *env, struct report_p
  * old values are merged with the new ones). */
 int report_check_values(const struct report *r, struct report_problems *pr);
 
+/* The sender's report with every problem's fix applied (struct
+ * report_fix): typo'd indicators replaced, values not in the project left
+ * out, a project typo replaced. True, with out filled, only when each
+ * problem has a sure fix and the result passes report_check_values: the
+ * nearest valid form a reply can offer to send again. BC and RS only (a
+ * correction's merged values are not what the sender typed). */
+bool report_corrected(const struct report *r, const struct report_problems *pr, struct report *out);
+
 #endif

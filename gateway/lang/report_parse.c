@@ -106,17 +106,19 @@ bool report_ref_valid(const char *ref)
 	return true;
 }
 
-void report_problem_add(struct report_problems *pr, enum report_problem_code code,
-			const char *subject, const char *hint)
+struct report_problem *report_problem_add(struct report_problems *pr, enum report_problem_code code,
+					  const char *subject, const char *hint)
 {
 	if (pr->n >= REPORT_PROBLEMS_MAX) {
 		pr->dropped++;
-		return;
+		return NULL;
 	}
 	struct report_problem *p = &pr->p[pr->n++];
 	p->code = code;
 	snprintf(p->subject, sizeof p->subject, "%.39s", subject ? subject : "");
 	snprintf(p->hint, sizeof p->hint, "%.47s", hint ? hint : "");
+	memset(&p->fix, 0, sizeof p->fix);
+	return p;
 }
 
 /* The first letter decides most comparisons: every word is held against
@@ -378,6 +380,64 @@ static void suggest_indicator(const struct catalog *c, const struct catalog_proj
 	}
 }
 
+/* An unknown word and its number ("HM 10"), for the fix decided once the
+ * whole message is read (the indicators typed later count too). */
+struct guess {
+	int prob;	/* index in pr->p */
+	int word, num;	/* token indexes */
+	int sign;	/* -1, 0, +1 */
+	int pos;	/* values typed before it */
+};
+
+static bool given(const struct report *out, const struct report_problems *pr,
+		  const struct catalog_indicator *in)
+{
+	for (int i = 0; i < out->nvalues; i++)
+		if (out->values[i].ind == in)
+			return true;
+	for (int i = 0; i < pr->n; i++)
+		if (pr->p[i].fix.kind == REPORT_FIX_VALUE && pr->p[i].fix.value.ind == in)
+			return true;
+	return false;
+}
+
+/* The one indicator of the project one typo away from word, not in its
+ * first letter (the rule for typos accepted silently), and not given
+ * already: "HM" next to HV 25 can only be HN. NULL when not exactly one. */
+static const struct catalog_indicator *nearest_indicator(const struct catalog *c, const struct report *out,
+							 const struct report_problems *pr, const char *word)
+{
+	const struct catalog_indicator *hit = NULL;
+	for (size_t x = 0; x < catalog_indicator_count(c); x++) {
+		const struct catalog_indicator *in = catalog_indicator_at(c, x);
+		if ((out->project && !catalog_project_allows(out->project, in)) || given(out, pr, in))
+			continue;
+		bool near = false;
+		for (int s = 0; s < in->nsynonyms && !near; s++)
+			near = in->synonyms[s][0] == word[0] && catalog_edit_distance(word, in->synonyms[s], 1) <= 1;
+		if (!near)
+			continue;
+		if (hit)
+			return NULL;
+		hit = in;
+	}
+	return hit;
+}
+
+static void resolve_guess(const struct catalog *c, const struct report_tokens *t, const struct report *out,
+			  const struct guess *g, struct report_problems *pr)
+{
+	const struct catalog_indicator *ind = nearest_indicator(c, out, pr, t->tok[g->word].text);
+	double v;
+	if (!ind || report_parse_number(t->tok[g->num].text, NULL, ind, &v))
+		return;
+	struct report_problem *p = &pr->p[g->prob];
+	p->fix.kind = REPORT_FIX_VALUE;
+	p->fix.value = (struct report_value){ ind, g->sign < 0 ? -v : v, g->sign != 0 };
+	p->fix.pos = g->pos;
+	snprintf(p->hint, sizeof p->hint, "%s", ind->code);
+}
+
 /* ---- dates ---- */
 
 static int days_in(int y, int m)
@@ -534,7 +594,14 @@ static int parse_project(const struct catalog *c, const struct report_tokens *t,
 		char subject[64];
 		snprintf(subject, sizeof subject, "%s", text);
 		upper(subject);
-		report_problem_add(pr, REPORT_P_UNKNOWN_PROJECT, subject, hint);
+		struct report_problem *bad = report_problem_add(pr, REPORT_P_UNKNOWN_PROJECT, subject, hint);
+		/* Only one project has that number (DA5.1: DA5): the fix is sure. */
+		if (bad && hint[0] && !strchr(hint, '/')) {
+			bad->fix.kind = REPORT_FIX_PROJECT;
+			bad->fix.project = catalog_project_find(c, hint);
+			if (!bad->fix.project)
+				bad->fix.kind = REPORT_FIX_NONE;
+		}
 	}
 	return used;
 }
@@ -611,6 +678,8 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 	const char *words[REPORT_TOKENS_MAX];
 	for (int k = 0; k < t->n; k++)
 		words[k] = t->tok[k].text;
+	struct guess guesses[REPORT_PROBLEMS_MAX];
+	int nguess = 0;
 	const struct catalog_commune *sender_commune = NULL;
 	if (env->sender && env->sender->commune[0])
 		sender_commune = catalog_commune_as_of(c, env->sender->commune, out->day);
@@ -746,13 +815,26 @@ static void parse_body(const struct report_tokens *t, int i, const struct report
 			suggest_indicator(c, out->project, tok->text, hint, sizeof hint);
 		if (!hint[0] && m.suggestion[0])
 			snprintf(hint, sizeof hint, "%.40s", m.suggestion);
-		report_problem_add(pr, REPORT_P_UNKNOWN_WORD, tok->text, hint);
-		i++;
-		if (i < t->n && !skip[i] && t->tok[i].type == REPORT_TOK_NUM)
-			i++;	/* its number goes with it */
+		struct report_problem *p = report_problem_add(pr, REPORT_P_UNKNOWN_WORD, tok->text, hint);
+		int word = i++;
+		/* Its number goes with it, signed or not ("HM+2" in a review). */
+		int sign = 0;
+		if (i + 1 < t->n && !skip[i] && !skip[i + 1] && t->tok[i + 1].type == REPORT_TOK_NUM &&
+		    (t->tok[i].type == REPORT_TOK_PLUS || t->tok[i].type == REPORT_TOK_MINUS)) {
+			if (is_signed)
+				sign = t->tok[i].type == REPORT_TOK_PLUS ? 1 : -1;
+			i++;
+		}
+		if (i < t->n && !skip[i] && t->tok[i].type == REPORT_TOK_NUM) {
+			if (p && pending < 0)
+				guesses[nguess++] = (struct guess){ (int)(p - pr->p), word, i, sign, out->nvalues };
+			i++;
+		}
 	}
 	if (pending >= 0)
 		report_problem_add(pr, REPORT_P_STRAY_NUMBER, t->tok[pending].text, "");
+	for (int g = 0; g < nguess; g++)
+		resolve_guess(c, t, out, &guesses[g], pr);
 }
 
 /* ---- the forms ---- */

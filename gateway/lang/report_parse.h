@@ -69,22 +69,41 @@ enum report_problem_code {
 	REPORT_P_BAD_PHONE,
 };
 
+struct report_value {
+	const struct catalog_indicator *ind;
+	double value;		/* count, or million VND; signed in reviews */
+	bool sign_given;	/* "+2" / "-1" typed */
+};
+
+/* What the corrected form of the sender's own report (the reply's "Gui
+ * lai: ...") does about a problem. Only certain fixes: a guess between
+ * two indicators, a missing number or a wrong total has none, and then
+ * the reply shows the project's example instead (report_corrected()). */
+enum report_fix_kind {
+	REPORT_FIX_NONE,
+	REPORT_FIX_VALUE,	/* value goes in before values[pos] ("HM 10" → HN 10) */
+	REPORT_FIX_DROP,	/* value.ind is left out (not in the project) */
+	REPORT_FIX_PROJECT,	/* project replaces the one typed (DA5.1 → DA5) */
+};
+
+struct report_fix {
+	enum report_fix_kind kind;
+	struct report_value value;
+	int pos;
+	const struct catalog_project *project;
+};
+
 struct report_problem {
 	enum report_problem_code code;
 	char subject[40];	/* what was wrong, folded ASCII ("hx", "HV 900") */
 	char hint[48];		/* the nearest valid form ("HV", "max 500") */
+	struct report_fix fix;	/* REPORT_FIX_NONE unless the fix is certain */
 };
 
 struct report_problems {
 	struct report_problem p[REPORT_PROBLEMS_MAX];
 	int n;
 	int dropped;		/* problems beyond REPORT_PROBLEMS_MAX */
-};
-
-struct report_value {
-	const struct catalog_indicator *ind;
-	double value;		/* count, or million VND; signed in reviews */
-	bool sign_given;	/* "+2" / "-1" typed */
 };
 
 struct report {
@@ -122,8 +141,10 @@ struct report_env {
 extern const char report_ref_alphabet[];
 bool report_ref_valid(const char *ref);
 
-void report_problem_add(struct report_problems *pr, enum report_problem_code code,
-			const char *subject, const char *hint);
+/* Adds a problem with no fix; returns it (for a fix to be set), or NULL
+ * when the list is full and it was only counted. */
+struct report_problem *report_problem_add(struct report_problems *pr, enum report_problem_code code,
+					  const char *subject, const char *hint);
 
 /* The command words of each form, indexed by enum report_form, for the
  * dispatcher's keyword table ("bc|baocao|bao cao", ...). */
