@@ -14,7 +14,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "catalog.h"
 #include "conf_ussd.h"
+#include "dispatch.h"
+#include "lang/report_check.h"
+#include "lang/report_parse.h"
 #include "lang/ussd_menu.h"
 #include "log.h"
 #include "loop.h"
@@ -65,6 +69,67 @@ static void hu_log(const struct http_ussd_env *env, int64_t now, const char *pho
 	/* The log is for people reading what happened; losing a line must not
 	 * lose the answer, so its error is ignored on purpose. */
 	(void)store_ussd_log(env->store, now, "http", phone, text ? text : "", screen, status);
+}
+
+/* Whether the menu may take a report from `who`, by the rules dispatch
+ * applies to the report it becomes, so that nobody goes through the whole
+ * menu to be refused by SMS afterwards: the BC command's roles
+ * (dispatch_permits), and a place without naming one, since the menu never
+ * asks for it (report_check on a report without values or place: staff must
+ * name the place; a collaborator's own village or commune must exist today).
+ * 0 when allowed; else the END screen in out and the status for the log. */
+static int hu_refusal(const struct http_ussd_env *env, int known, const struct user *who,
+		      const char *phone, int64_t now, char *out, size_t outlen, const char **status)
+{
+	if (!known) {
+		snprintf(out, outlen, "END So %s chua dang ky bao cao. Lien he can bo phong LD-TB&XH.",
+			 phone);
+		*status = "unknown-phone";
+		return 1;
+	}
+	if (!who->active) {
+		/* Waiting for approval, or disabled by staff. */
+		snprintf(out, outlen,
+			 "END So %s chua duoc duyet hoac da bi khoa, chua gui bao cao duoc. "
+			 "Lien he can bo phong LD-TB&XH.", phone);
+		*status = "inactive";
+		return 1;
+	}
+	if (!dispatch_permits("BC", who)) {
+		snprintf(out, outlen,
+			 "END Tai khoan nay khong gui bao cao. Tra cuu so lieu: nhan tin TK, vd: TK DA4 T11.");
+		*status = "not-permitted";
+		return 1;
+	}
+	int tz = 7 * 3600;
+	if (env->timezone)
+		catalog_tz_offset(env->timezone, now, &tz);
+	const struct catalog_settings *cs = catalog_settings(env->catalog);
+	struct report_env renv = { env->catalog, who, now, tz, cs->max_age_days };
+	struct report r;
+	memset(&r, 0, sizeof r);
+	r.form = REPORT_FORM_BC;
+	r.day = catalog_day_of(now, tz);
+	struct report_problems pr;
+	memset(&pr, 0, sizeof pr);
+	report_check(&r, &renv, &pr);
+	for (int i = 0; i < pr.n; i++) {
+		if (pr.p[i].code == REPORT_P_NO_PLACE) {
+			snprintf(out, outlen,
+				 "END Menu nay danh cho cong tac vien. Can bo gui bao cao bang SMS, "
+				 "ghi ro noi, vd: BC DA4.1 %.40s HV 25", cs->example_place);
+			*status = "no-place";
+			return 1;
+		}
+		if (pr.p[i].code == REPORT_P_PLACE_INVALID) {
+			snprintf(out, outlen,
+				 "END Thon/xa cua so %s khong con trong danh muc. Lien he can bo phong LD-TB&XH.",
+				 phone);
+			*status = "no-place";
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* Commits the report as an inbound message and closes the session, in one
@@ -169,11 +234,8 @@ int http_ussd_answer(const struct http_ussd_env *env, const struct http_ussd_req
 	if (known < 0)
 		goto fail;
 	const char *status;
-	if (!known || !who.active) {
-		snprintf(u.screen, sizeof u.screen,
-			 "END So %s chua dang ky bao cao. Lien he can bo phong LD-TB&XH.", phone);
+	if (hu_refusal(env, known, &who, phone, now, u.screen, sizeof u.screen, &status)) {
 		snprintf(u.state, sizeof u.state, "refused");
-		status = "unknown-phone";
 	} else {
 		struct ussd_menu_opts mo = { NULL, 0, 0 };
 		if (env->menu) {
@@ -429,7 +491,7 @@ int http_ussd_new(struct http_ussd **out, const struct http_ussd_env *env, char 
 
 void http_ussd_reload(struct http_ussd *h, const struct catalog *catalog,
 		      const struct conf_ussd_http *conf, const struct conf_ussd_menu *menu,
-		      const char *country)
+		      const char *country, const char *timezone)
 {
 	if (!h)
 		return;
@@ -438,6 +500,7 @@ void http_ussd_reload(struct http_ussd *h, const struct catalog *catalog,
 		h->env.conf = conf;
 	h->env.menu = menu;
 	h->env.country = country;
+	h->env.timezone = timezone;
 }
 
 int http_ussd_fd(const struct http_ussd *h)

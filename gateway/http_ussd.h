@@ -41,6 +41,9 @@ struct http_ussd_env {
 	 * run the dispatch loop (store_inbox_next_unhandled ...). May be NULL. */
 	void (*on_report)(void *ctx, int64_t message_id);
 	void *ctx;
+	/* The config's `timezone` (NULL: Vietnam's +07:00): "today" for the
+	 * place a report without one would get. */
+	const char *timezone;
 };
 
 struct http_ussd;
@@ -57,7 +60,7 @@ void http_ussd_free(struct http_ussd *h);	/* NULL-safe; detaches from its loop *
  * effect at once. */
 void http_ussd_reload(struct http_ussd *h, const struct catalog *catalog,
 		      const struct conf_ussd_http *conf, const struct conf_ussd_menu *menu,
-		      const char *country);
+		      const char *country, const char *timezone);
 
 /* Registers the daemon's fd and its timer with l (one watch, one timer). */
 int http_ussd_attach(struct http_ussd *h, struct loop *l);

@@ -169,7 +169,8 @@ static void tinbaod_on_hup(void *ctx, int signo)
 	d->catalog = cat;
 	core_set_conf(d->core, &d->conf);
 	core_set_catalog(d->core, d->catalog);
-	http_ussd_reload(d->ussd_http, d->catalog, d->conf.ussd_http, d->conf.ussd_menu, d->conf.country);
+	http_ussd_reload(d->ussd_http, d->catalog, d->conf.ussd_http, d->conf.ussd_menu, d->conf.country,
+			 d->conf.timezone);
 	catalog_free(oldcat);
 	tinbaod_log_setup(d);
 	log_info("tinbaod: reloaded");
@@ -293,7 +294,7 @@ int main(int argc, char **argv)
 		struct http_ussd_env he = {
 			.store = d.store, .catalog = d.catalog, .country = d.conf.country,
 			.conf = d.conf.ussd_http, .menu = d.conf.ussd_menu,
-			.on_report = tinbaod_on_ussd_report, .ctx = &d,
+			.on_report = tinbaod_on_ussd_report, .ctx = &d, .timezone = d.conf.timezone,
 		};
 		if (http_ussd_new(&d.ussd_http, &he, why, sizeof why) < 0 ||
 		    http_ussd_attach(d.ussd_http, d.loop) < 0) {

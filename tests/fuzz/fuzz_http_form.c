@@ -158,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct conf_ussd_http cf;
 	memset(&cf, 0, sizeof cf);
 	cf.timeout = 180;
-	struct http_ussd_env env = { fz_store, fz_cat, "+84", &cf, NULL, NULL, NULL, NULL };
+	struct http_ussd_env env = { fz_store, fz_cat, "+84", &cf, NULL, NULL, NULL, NULL, NULL };
 	struct http_ussd_req r = { f.has_sid ? f.sid : NULL, f.has_code ? f.code : NULL,
 				   f.has_phone ? f.phone : NULL, f.has_text ? f.text : NULL };
 	char out[1024], again[1024];

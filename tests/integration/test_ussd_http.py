@@ -6,7 +6,11 @@ sends them: POST /ussd with sessionId, serviceCode, phoneNumber, text, key.
 Scenarios: a whole report (the menu's END, the report stored by dispatch
 with the same values, the receipt SMS sent through the virtual modem, the
 confirming request retried without a second report), bad input at each step,
-an unknown phone, a wrong key, and an idle session timing out.
+an unknown phone, a wrong key, who may report (staff, an official, a
+disabled collaborator and an unknown phone are refused at the first
+request), tinbaod restarted in the middle of a session (the next request
+goes on) and right after the confirming request (one report, one receipt),
+and an idle session timing out.
 
 Needs conf_ussd's sections in gateway/conf_sections.c and the daemon wiring
 described in docs/ussd.md ("Wiring"); until then it fails at the config.
@@ -139,6 +143,110 @@ def unknown_and_auth(c, gw, m, u):
     c.check(logged and logged >= 10, 'requests logged: %r' % logged)
 
 
+STAFF, OFFICIAL, DISABLED = '0913000001', '0914000001', '0915000001'
+OTHERS = [
+    {'phone': STAFF, 'name': 'Can bo', 'role': 'staff', 'commune': 'am-ha'},
+    {'phone': OFFICIAL, 'name': 'Lanh dao', 'role': 'official'},
+    {'phone': DISABLED, 'name': 'CTV nghi', 'role': 'collaborator', 'commune': 'am-ha',
+     'village': 'am-ha/thon-1', 'active': False},
+]
+
+
+def who_may_report(c, gw, m, u):
+    """Only those dispatch takes a report from (and without naming a place,
+    since the menu never asks one) get the menu; the others are told at the
+    first request, not by SMS after a whole menu."""
+    cases = ((STAFF, 'END Menu nay danh cho cong tac vien. Can bo gui bao cao bang SMS, ghi ro noi'),
+             (OFFICIAL, 'END Tai khoan nay khong gui bao cao. Tra cuu so lieu: nhan tin TK'),
+             (DISABLED, 'END So +84915000001 chua duoc duyet hoac da bi khoa'),
+             ('0987000222', 'END So +84987000222 chua dang ky bao cao'))
+    for i, (phone, want) in enumerate(cases):
+        sid = 'who-%d' % i
+        code, s = u.post(sid, phone, '')
+        c.check(code == 200 and s.startswith(want), '%s refused at once: %r' % (phone, s))
+        c.check(len(s) <= 182, '%s: one screen (%d)' % (phone, len(s)))
+        # Typing on anyway (keypad buffer, a retrying operator) stores nothing.
+        code, s = u.post(sid, phone, '5*2*25*0*1')
+        c.check(s.startswith('END ') and 'Da gui' not in s, '%s: still nothing: %r' % (phone, s))
+        c.eq(gw.q1("SELECT state FROM ussd_sessions WHERE session_id = ?", (sid,)), 'refused',
+             '%s: session refused' % phone)
+    e = ['+84' + p[1:] for p, _ in cases]
+    marks = ','.join('?' * len(e))
+    c.eq(gw.q1("SELECT count(*) FROM messages WHERE sender IN (%s)" % marks, e), 0,
+         'no inbound message from those refused')
+    time.sleep(1)
+    c.eq([s for s in m.sent() if s['to'] in e], [], 'no SMS to those refused')
+    c.eq(gw.q1("SELECT count(*) FROM reports WHERE phone IN (%s)" % marks, e), 0, 'no report')
+
+
+def menu_texts(u, sid, phone):
+    """The successive `text` values of a whole DA4.1 HV 25 HN 10 report,
+    read off the screens (numbers as the menu offers them)."""
+    s = u.post(sid, phone, '')[1]
+    p = number_of(s, 'DA4.1')
+    s = u.post(sid, phone, p)[1]
+    hv, hn = number_of(s, 'HV'), number_of(s, 'HN')
+    steps = [p, hv, '25', hn, '10', '0', '1']
+    return ['*'.join(steps[:k]) for k in range(1, len(steps) + 1)]
+
+
+def restart(gw, u):
+    rc = gw.stop()
+    gw.start()
+    if not u.wait_up():
+        raise AssertionError('ussd_http not back after the restart')
+    return rc
+
+
+def restart_mid_session(c, gw, m, u):
+    """docs/ussd.md: sessions are rows in the database, so a restart in the
+    middle of a menu loses nothing: the next request goes on."""
+    phone, sid = '0910000001', 'r-1'
+    texts = menu_texts(u, sid, phone)	# the first two screens already asked
+    code, s = u.post(sid, phone, texts[1])
+    c.check(s.startswith('CON HV'), 'before the restart: %r' % s)
+    c.eq(restart(gw, u), 0, 'tinbaod exit status (mid-session)')
+    code, s = u.post(sid, phone, texts[2])
+    c.check(code == 200 and s.startswith('CON ') and 'HV=25' in s, 'after the restart, the same session: %r' % s)
+    c.eq(gw.q1("SELECT state FROM ussd_sessions WHERE session_id = ?", (sid,)), 'open', 'session open')
+    for t in texts[3:-1]:
+        code, s = u.post(sid, phone, t)
+    c.check('BC DA4.1 HV 25 HN 10' in s, 'read-back: %r' % s)
+    code, s = u.post(sid, phone, texts[-1])
+    c.check(s.startswith('END Da gui: BC DA4.1 HV 25 HN 10'), 'END: %r' % s)
+    gw.wait(lambda: gw.q1("SELECT count(*) FROM reports WHERE phone = ?", (e164(1),)) == 1, 20,
+            'the report of the restarted session')
+    sent = m.sent(wait=20, count=1)
+    c.check(len(sent) == 1 and sent[0]['to'] == e164(1) and sent[0]['text'].startswith('Da nhan'),
+            'its receipt: %r' % sent)
+
+
+def restart_after_confirm(c, gw, m, u):
+    """Stopped right after the confirming request: the report is stored once
+    and its receipt sent once, whether dispatch ran before the stop or at
+    the next start; the operator retrying the request after it changes
+    nothing."""
+    phone, sid = '0910000002', 'r-2'
+    texts = menu_texts(u, sid, phone)
+    for t in texts[1:-1]:
+        u.post(sid, phone, t)
+    code, s = u.post(sid, phone, texts[-1])
+    c.check(s.startswith('END Da gui'), 'END: %r' % s)
+    c.eq(restart(gw, u), 0, 'tinbaod exit status (after the confirmation)')
+    code, s2 = u.post(sid, phone, texts[-1])
+    c.eq(s2, s, 'the retried confirmation after the restart: same END')
+    gw.wait(lambda: gw.q1("SELECT count(*) FROM messages WHERE sender = ? AND handled_at IS NOT NULL"
+                          " AND handled_at > 0", (e164(2),)) == 1, 20, 'the message handled')
+    got = m.sent(wait=20, count=1)
+    got += m.sent(wait=3, count=1)	# anything more would be a second receipt
+    mine = [x for x in got if x['to'] == e164(2)]
+    c.eq(gw.q1("SELECT count(*) FROM reports WHERE phone = ?", (e164(2),)), 1, 'one report')
+    c.eq(gw.q1("SELECT count(*) FROM messages WHERE sender = ?", (e164(2),)), 1, 'one inbound message')
+    ref = gw.q1("SELECT ref FROM reports WHERE phone = ?", (e164(2),))
+    c.check(len(mine) == 1 and ref and ref in mine[0]['text'], 'one receipt with ref %s: %r' % (ref, mine))
+    c.eq(gw.q1("SELECT count(*) FROM outbox WHERE recipient = ?", (e164(2),)), 1, 'one outbox row')
+
+
 def timeout(c, gw, m, u):
     code, s = u.post('s-5', '0910000000', '')
     c.check(s.startswith('CON '), 'session opened')
@@ -151,7 +259,7 @@ def main():
     c = Checks()
     port = free_port()
     with Modem(profile='ec25') as m:
-        gw = Gateway(m, users=collaborators(1))
+        gw = Gateway(m, users=collaborators(3) + OTHERS)
         with open(gw.conf, 'a') as f:
             f.write('ussd_http = { listen = "127.0.0.1:%d"; secret = "%s"; timeout = "10s"; };\n'
                     % (port, SECRET))
@@ -161,7 +269,8 @@ def main():
                        % gw.log()[-2000:]):
             gw.stop()
             return c.done()
-        for fn in (whole_report, bad_input, unknown_and_auth, timeout):
+        for fn in (whole_report, bad_input, unknown_and_auth, who_may_report, restart_mid_session,
+                   restart_after_confirm, timeout):
             c.run(fn, gw, m, u)
         c.eq(gw.stop(), 0, 'tinbaod exit status')
     return c.done()

@@ -3,7 +3,8 @@
  * same process, one poll() over the client socket and the daemon's fd
  * (the way the gateway's loop runs it). Covers a whole report (committed
  * once as an inbound message, even when the operator retries), bad input at
- * each step, an unknown phone, the key and the address list, method /
+ * each step, an unknown phone, who may report (staff, officials, a disabled
+ * or misplaced collaborator refused at once), the key and the address list, method /
  * path / content-type errors, an oversized body and the idle timeout. */
 #include "check.h"
 
@@ -281,6 +282,74 @@ TEST(test_unknown_phone_and_auth)
 	http_ussd_free(h);
 }
 
+static void add_user(const char *phone, enum user_role role, bool active, const char *commune,
+		     const char *village)
+{
+	struct user u;
+	memset(&u, 0, sizeof u);
+	snprintf(u.phone, sizeof u.phone, "%s", phone);
+	snprintf(u.name, sizeof u.name, "Test");
+	u.role = role;
+	u.active = active;
+	snprintf(u.commune, sizeof u.commune, "%s", commune);
+	snprintf(u.village, sizeof u.village, "%s", village);
+	CHECK_INT(store_user_put(st, &u, fake_now), 0);
+}
+
+TEST(test_who_may_report)
+{
+	/* Only those dispatch would take a placeless BC from get the menu; the
+	 * others are told at the first request, before typing anything. */
+	struct conf_ussd_http cf;
+	struct http_ussd_env env;
+	struct http_ussd *h = start(&cf, &env);
+	if (!h)
+		return;
+	add_user("+84913000001", ROLE_STAFF, true, "vo-tranh", "");
+	add_user("+84913000002", ROLE_ADMIN, true, "", "");
+	add_user("+84914000001", ROLE_OFFICIAL, true, "", "");
+	add_user("+84915000001", ROLE_COLLABORATOR, false, "vo-tranh", "vo-tranh/thon-1");
+	add_user("+84915000002", ROLE_COLLABORATOR, true, "no-such-commune", "");
+	static const struct { const char *phone, *has, *status; } who[] = {
+		{ "0913000001", "END Menu nay danh cho cong tac vien. Can bo gui bao cao bang SMS", "no-place" },
+		{ "0913000002", "END Menu nay danh cho cong tac vien.", "no-place" },
+		{ "0914000001", "END Tai khoan nay khong gui bao cao. Tra cuu so lieu: nhan tin TK", "not-permitted" },
+		{ "0915000001", "END So +84915000001 chua duoc duyet hoac da bi khoa", "inactive" },
+		{ "0915000002", "END Thon/xa cua so +84915000002 khong con trong danh muc", "no-place" },
+	};
+	int before = reports_seen;
+	int64_t msgs = count_messages();
+	struct resp r;
+	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+		char sid[32];
+		snprintf(sid, sizeof sid, "who-%zu", i);
+		post(h, sid, who[i].phone, "", secret, &r);
+		CHECKF(r.status == 200 && strstr(r.body, who[i].has) == r.body, "%s: %d '%s'", who[i].phone,
+		       r.status, r.body);
+		CHECKF(strlen(r.body) <= 182, "%s: %zu characters", who[i].phone, strlen(r.body));
+		struct ussd_session u;
+		CHECK_INT(store_ussd_session_get(st, sid, &u), 1);
+		CHECK_STR(u.state, "refused");
+		/* Typing on anyway (an operator that keeps the session) gets nothing. */
+		post(h, sid, who[i].phone, "5*2*25*0*1", secret, &r);
+		CHECKF(strncmp(r.body, "END ", 4) == 0 && !strstr(r.body, "Da gui"), "%s: '%s'", who[i].phone,
+		       r.body);
+		sqlite3_stmt *q = store_prepare(st, "SELECT status FROM ussd_log WHERE phone = ?1 ORDER BY id LIMIT 1");
+		char ph[24];
+		snprintf(ph, sizeof ph, "+84%s", who[i].phone + 1);
+		sqlite3_bind_text(q, 1, ph, -1, SQLITE_TRANSIENT);
+		CHECKF(sqlite3_step(q) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(q, 0), who[i].status),
+		       "%s: logged as %s", who[i].phone, who[i].status);
+		sqlite3_reset(q);
+	}
+	CHECK_INT(reports_seen, before);
+	CHECK_INT(count_messages(), msgs);
+	/* A collaborator still gets the menu. */
+	post(h, "who-ok", "0912345678", "", secret, &r);
+	CHECKF(strncmp(r.body, "CON Bao cao", 11) == 0, "%s", r.body);
+	http_ussd_free(h);
+}
+
 TEST(test_allow_list)
 {
 	struct conf_ussd_http cf;
@@ -333,7 +402,7 @@ TEST(test_answer_without_http)
 	struct conf_ussd_http cf;
 	memset(&cf, 0, sizeof cf);
 	cf.timeout = 180;
-	struct http_ussd_env env = { st, cat, "+84", &cf, NULL, NULL, NULL, NULL };
+	struct http_ussd_env env = { st, cat, "+84", &cf, NULL, NULL, NULL, NULL, "Asia/Ho_Chi_Minh" };
 	char out[600];
 	int64_t id;
 	struct http_ussd_req q = { "s-x", "*1#", "0912345678", "" };
@@ -395,6 +464,7 @@ int main(void)
 	RUN(test_whole_report);
 	RUN(test_bad_input_and_cancel);
 	RUN(test_unknown_phone_and_auth);
+	RUN(test_who_may_report);
 	RUN(test_allow_list);
 	RUN(test_timeout);
 	RUN(test_answer_without_http);
