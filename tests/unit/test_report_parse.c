@@ -76,6 +76,26 @@ static bool make_user(const char *spec, struct user *u)
 	return true;
 }
 
+static int corrected_offered;
+
+/* Problems found in msg from u (NULL: unregistered), as dispatch finds them. */
+static int problems_of(const char *msg, const struct user *u)
+{
+	struct report_env env = { cat, u, NOW, 7 * 3600, 60 };
+	static struct report_tokens t;
+	report_lex(msg, strlen(msg), &t);
+	int start = t.n && !strcmp(t.tok[0].text, "test") ? 1 : 0, used = 0;
+	int form = report_keyword_match(&t, start, report_form_keywords, REPORT_FORM_COUNT, &used, NULL, 0);
+	if (form < 0)
+		return -1;
+	struct report r;
+	struct report_problems pr;
+	int n = report_parse(&t, start + used, (enum report_form)form, &env, &r, &pr);
+	if (r.form == REPORT_FORM_BC || r.form == REPORT_FORM_RS)
+		n += report_check(&r, &env, &pr);
+	return n;
+}
+
 /* What the dispatcher does before a handler: TEST prefix, then keyword. */
 static void run_case(const char *file, int line, const char *sender, const char *msg, const char *want)
 {
@@ -126,6 +146,13 @@ static void run_case(const char *file, int line, const char *sender, const char 
 			reply_problems(&r, &pr, cat, has && u.role == ROLE_STAFF, &st, reply, sizeof reply);
 			CHECKF(reply_fits_one(reply) && strncmp(reply, "Chua luu: ", 10) == 0 && strlen(reply) > 14,
 			       "%s:%d: problem reply \"%s\"", file, line, reply);
+			/* The corrected form offered is right as it stands. */
+			const char *again = strstr(reply, " Gui lai: ");
+			if (again) {
+				int left = problems_of(again + 10, has ? &u : NULL);
+				CHECKF(left == 0, "%s:%d: \"%s\" offered, %d problems", file, line, again + 10, left);
+				corrected_offered++;
+			}
 		}
 	}
 	CHECKF(!strcmp(got, want), "%s:%d: \"%s\" from %s\n     got  %s\n     want %s", file, line, msg,
@@ -185,7 +212,130 @@ TEST(fixture_tables)
 		run_file(path);
 	}
 	CHECKF(cases >= 200, "only %d fixture messages", cases);
-	printf("fixture messages: %d\n", cases);
+	CHECKF(corrected_offered >= 5, "only %d corrected forms offered", corrected_offered);
+	printf("fixture messages: %d (%d refused with a corrected form)\n", cases, corrected_offered);
+}
+
+/* The reply to msg from sender (as in the fixtures) when it is refused. */
+static void problem_reply(const char *sender, const char *msg, char *reply, size_t len)
+{
+	struct user u;
+	bool has = make_user(sender, &u);
+	struct report_env env = { cat, has ? &u : NULL, NOW, 7 * 3600, 60 };
+	static struct report_tokens t;
+	report_lex(msg, strlen(msg), &t);
+	int start = t.n && !strcmp(t.tok[0].text, "test") ? 1 : 0, used = 0;
+	int form = report_keyword_match(&t, start, report_form_keywords, REPORT_FORM_COUNT, &used, NULL, 0);
+	snprintf(reply, len, "(understood)");
+	if (form < 0)
+		return;
+	struct report r;
+	struct report_problems pr;
+	int n = report_parse(&t, start + used, (enum report_form)form, &env, &r, &pr);
+	r.training |= start == 1;	/* as dispatch does for the TEST prefix */
+	if (r.form == REPORT_FORM_BC || r.form == REPORT_FORM_RS)
+		n += report_check(&r, &env, &pr);
+	struct reply_style st = { false };
+	if (n)
+		reply_problems(&r, &pr, cat, has && u.role == ROLE_STAFF, &st, reply, len);
+}
+
+/* Exact problem replies: every problem named with its hint, then the
+ * sender's own report corrected ("Gui lai:") when every fix is sure, else
+ * the project's example ("Mau:"). */
+TEST(problem_replies)
+{
+	static const struct {
+		const char *sender, *msg, *reply;
+	} cases[] = {
+		/* An indicator typo: HV is given, so HM can only be HN. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 LOP 1 HV 25 HM 10",
+		  "Chua luu: 'hm' khong ro (HN?). Gui lai: BC DA4.1 LOP 1 HV 25 HN 10" },
+		{ "ctv:vo-tranh/thon-3", "bc da4.1 lop 1 hm 10 hv 25",
+		  "Chua luu: 'hm' khong ro (HN?). Gui lai: BC DA4.1 LOP 1 HN 10 HV 25" },
+		{ "ctv:vo-tranh/thon-3", "BC DA3.1 HO 5 BO 5 HM 5",
+		  "Chua luu: 'hm' khong ro (HN?). Gui lai: BC DA3.1 HO 5 BO 5 HN 5" },
+		/* Two near (HV, HN): no sure fix, the project's example. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HX 25",
+		  "Chua luu: 'hx' khong ro (HV/HN?). Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		/* The sure fix breaks a breakdown (HN 30 > HV 25): no form from it. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 HM 30",
+		  "Chua luu: 'hm' khong ro (HN?). Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		/* A project typo: one project has the number. */
+		{ "ctv:vo-tranh/thon-3", "BC DA5.1 NHA 1 HN 1",
+		  "Chua luu: khong co du an DA5.1 (DA5?). Gui lai: BC DA5 NHA 1 HN 1" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.4 HV 25",
+		  "Chua luu: khong co du an DA4.4 (DA4.1/DA4.3?). Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "BC HV 25",
+		  "Chua luu: thieu ma du an. Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		/* An unknown word. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 XYZ 3",
+		  "Chua luu: 'xyz' khong ro. Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		/* Not in the project: left out of the corrected form, unless
+		 * nothing would be left. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 BO 5",
+		  "Chua luu: BO khong thuoc DA4.1. Gui lai: BC DA4.1 HV 25" },
+		{ "ctv:vo-tranh/thon-3", "BC DA3.2 HV 25",
+		  "Chua luu: HV khong thuoc DA3.2. Mau: BC DA3.2 TE 40 HN 22 CN 18" },
+		/* Breakdown above total, value out of range, dates, numbers. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 HN 20 CN 10",
+		  "Chua luu: HN+CN=30 lon hon HV=25. Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 900",
+		  "Chua luu: HV 900 qua lon (toi da 500). Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 ngay 30/12/2026",
+		  "Chua luu: ngay 30/12/2026 chua toi. Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 ngay 1/1/2026",
+		  "Chua luu: ngay 1/1/2026 qua 60 ngay. Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 ngay 31/2",
+		  "Chua luu: ngay '31/2' sai (vd 20/11). Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV HN 10",
+		  "Chua luu: HV thieu so. Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 2,5",
+		  "Chua luu: HV 2,5 phai la so nguyen. Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		/* Several problems at once: every one named and numbered. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 HM 10 CM 8",
+		  "Chua luu: 1) 'hm' khong ro (HN?); 2) 'cm' khong ro (CN?). Gui lai: BC DA4.1 HV 25 HN 10 CN 8" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 BO 5 LON 3",
+		  "Chua luu: 1) BO khong thuoc DA4.1; 2) LON khong thuoc DA4.1. Gui lai: BC DA4.1 HV 25" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 HM 10 CM 8 ngay 30/12/2026",
+		  "Chua luu: 1) ngay 30/12/2026 chua toi; 2) 'hm' khong ro (HN?); 3) 'cm' khong ro (CN?). "
+		  "Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "BC DA4.4 HX 25 ngay 30/12/2026",
+		  "Chua luu: 1) khong co du an DA4.4 (DA4.1/DA4.3?); 2) ngay 30/12/2026 chua toi; 3) 'hx' khong ro "
+		  "(HV/HN/HO?)." },
+		{ "ctv:vo-tranh/thon-3", "BC HV 2,5 HN",
+		  "Chua luu: 1) thieu ma du an; 2) HV 2,5 phai la so nguyen; 3) HN thieu so. "
+		  "Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
+		/* More than fit: the form goes first, then the last problems
+		 * are counted. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 900 HN 1000 XYZ 2 ABC 3 KP 90000 ngay 30/12/2026",
+		  "Chua luu: 1) ngay 30/12/2026 chua toi; 2) 'xyz' khong ro; 3) 'abc' khong ro; 4) HV 900 qua lon "
+		  "(toi da 500); 5) KP 90000 qua lon (toi da 50000) (+1 loi)." },
+		/* The date, the place (staff), the TEST prefix and a review's
+		 * signs are kept in the corrected form. */
+		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 HM 3 ngay 20/11",
+		  "Chua luu: 'hm' khong ro (HN?). Gui lai: BC DA4.1 HV 25 HN 3 ngay 20/11/2026" },
+		{ "staff", "BC DA4.1 Dai Pham khu 2 HV 25 HM 10",
+		  "Chua luu: 'hm' khong ro (HN?). Gui lai: BC DA4.1 XA Dai Pham Khu 2 HV 25 HN 10" },
+		{ "staff", "BC DA4.1 HV 25",
+		  "Chua luu: ghi noi: XA Vo Tranh THON 3. Mau: BC DA4.1 XA Vo Tranh THON 3 LOP 1 HV 25 HN 10 CN 8 "
+		  "TN 7 PN 12 KP 30" },
+		{ "ctv:vo-tranh/thon-3", "TEST BC DA4.1 HV 25 HM 3",
+		  "Chua luu: 'hm' khong ro (HN?). Gui lai: TEST BC DA4.1 HV 25 HN 3" },
+		{ "ctv:vo-tranh/thon-3", "RS HM+2 CN-1",
+		  "Chua luu: 'hm' khong ro (HN?). Gui lai: RS HN+2 CN-1" },
+		/* A correction or a household code: the fixed sample. */
+		{ "ctv:vo-tranh/thon-3", "SUA K7QD HM 26",
+		  "Chua luu: 'hm' khong ro (HV/HN/HO?). Mau: SUA K7QD HV 26" },
+		{ "ctv:vo-tranh/thon-3", "SUA K7Q2 HV 26", "Chua luu: ma 'K7Q2' sai (4 ky tu). Mau: SUA K7QD HV 26" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char reply[REPLY_BUF];
+		problem_reply(cases[i].sender, cases[i].msg, reply, sizeof reply);
+		CHECKF(!strcmp(reply, cases[i].reply), "\"%s\" from %s\n     got  %s\n     want %s", cases[i].msg,
+		       cases[i].sender, reply, cases[i].reply);
+		CHECKF(reply_fits_one(reply), "over one SMS: %s", reply);
+	}
 }
 
 static void num(const char *text, const char *unit, const char *code, double want, int want_rc)
@@ -288,6 +438,7 @@ int main(void)
 	RUN(lexer);
 	RUN(keywords);
 	RUN(fixture_tables);
+	RUN(problem_replies);
 	catalog_free(cat);
 	return check_done();
 }
