@@ -11,10 +11,12 @@
   amended, cancelled, training), then `tinbao export` parsed back with the
   csv module: totals equal an independent SQL sum over active versions;
 - `tinbao report` is one self-contained HTML page; `tinbao summary --send`
-  queues once per recipient however often it is run.
+  queues once per recipient however often it is run; `tinbao summary
+  --commune C` holds that commune's totals and its villages that did not
+  report, nothing of the other communes.
 Prints "N passed, N failed".
 """
-import csv, io, json, os, random, sqlite3, subprocess, sys, tempfile, datetime
+import csv, io, json, os, random, re, sqlite3, subprocess, sys, tempfile, datetime
 
 ROOT = os.environ.get("TINBAO_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("TINBAO_BUILD", os.path.join(ROOT, "build"))
@@ -106,6 +108,48 @@ def status_on(h, day):
     if st == "escaped" and day >= add_months(since, 36):
         st = None
     return st
+
+
+def summary_commune(env, db):
+    """`tinbao summary --commune C`: the commune's version counts that
+    commune's reports only and lists its villages that did not report
+    (not the other communes). Week 50 of 2026 (7/12-13/12) holds only the
+    reports written here; week 49 one, for the comparison."""
+    con = sqlite3.connect(db)
+    rows = [  # (village, day, project, {indicator: value})
+        ("vo-tranh/thon-1", "2026-12-08", "DA4.1", {"LOP": 1, "HV": 12}),
+        ("vo-tranh/thon-2", "2026-12-10", "DA4.1", {"LOP": 1, "HV": 8}),
+        ("lenh-khanh/thon-1", "2026-12-09", "DA4.1", {"LOP": 3, "HV": 100}),
+        ("yen-ky/khu-2", "2026-12-11", "DA3.1", {"HO": 7}),
+        ("vo-tranh/thon-1", "2026-12-01", "DA4.1", {"LOP": 1, "HV": 5}),	# week 49
+    ]
+    for i, (village, day, proj, vals) in enumerate(rows):
+        cur = con.execute("INSERT INTO reports (ref, version, kind, phone, commune, village, project, day, "
+                          "received_at, source_msg_id, status) VALUES (?,1,'activity','+84900000002',?,?,?,?,1,?,"
+                          "'active')", ("W5%02d" % i, village.split("/")[0], village, proj, day, 90000 + i))
+        for ind, v in vals.items():
+            con.execute("INSERT INTO report_values (report_id, indicator, value) VALUES (?,?,?)",
+                        (cur.lastrowid, ind, v))
+    con.commit()
+    con.close()
+    rc, out, err = run(env, "summary", "--week", "2026-W50", "--commune", "Vô Tranh")
+    t = out.strip()
+    check(rc == 0 and t.startswith("TINBAO TUAN 50/2026 (7/12-13/12) Vo Tranh: 2 bao cao (tuan truoc 1), 2/4 thon."),
+          "commune summary header: " + t + err)
+    check("LOP 2(+1)" in t and "HV 20(+15)" in t, "the commune's totals only: " + t)
+    check("HV 120" not in t and "DA3.1" not in t and "HO 7" not in t, "no other commune's figures: " + t)
+    m = re.search(r" Chua BC: ([^.]*)\.", t)
+    missing = m.group(1).split(", ") if m else []
+    check(sorted(missing) == ["Thon 3", "Thon 4"], "its villages that did not report: %r in %s" % (missing, t))
+    check("Lenh Khanh" not in t and "Yen Ky" not in t and "Xuan Ang" not in t,
+          "no other commune named: " + t)
+    check(t.isascii() and len(t) <= 459, "ASCII, three segments at most: %d" % len(t))
+    # The district version of the same week, for contrast: every commune.
+    rc, out, err = run(env, "summary", "--week", "2026-W50")
+    d = out.strip()
+    check("toan huyen: 4 bao cao (tuan truoc 1), 3/" in d and "HV 120(+115)" in d, "district summary: " + d)
+    rc, out, err = run(env, "summary", "--week", "2026-W50", "--commune", "Khong Co Xa", ok=False)
+    check(rc == 2 and out == "", "an unknown commune refused: rc %d %s" % (rc, err))
 
 
 def main():
@@ -276,6 +320,8 @@ def main():
     con.close()
     check(n == 2, "two summaries in the outbox: %d" % n)
     check(txt and "Vo Tranh" in txt[0], "the chair gets the commune's version")
+
+    summary_commune(env, db)
 
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
