@@ -1,7 +1,7 @@
 #!/bin/sh
 # make fuzz: builds every tests/fuzz/fuzz_*.c with clang's libFuzzer, ASan and
-# UBSan, runs each for $1 seconds on a copy of its checked-in corpus and adds
-# the new interesting inputs back to tests/fuzz/corpus/<name>/. An input that
+# UBSan, runs each for $1 seconds from its checked-in corpus and merges the
+# inputs that reach new code into tests/fuzz/corpus/<name>/. An input that
 # fails a target (crash, sanitizer report, broken property) is copied into that
 # corpus as regress-<target's artifact name>: `make test` replays every corpus,
 # so it stays a failing regression test until the bug is fixed (then commit
@@ -20,11 +20,17 @@ for src in tests/fuzz/fuzz_*.c; do
   name=$(basename "$src" .c); name=${name#fuzz_}
   clang $CFLAGS -Ibuild/fuzzlib/gen -o $out/fuzz_$name "$src" build/fuzzlib/libtinbao_fw.a build/fuzzlib/libtinbao_gw.a build/fuzzlib/libtinbao_sms.a $LIBS
   mkdir -p tests/fuzz/corpus/$name $out/artifacts
-  rm -f $out/artifacts/$name-*
+  rm -rf $out/artifacts/$name-* $out/new/$name
+  mkdir -p $out/new/$name
   echo "fuzz: $name for ${secs}s"
+  # New inputs go to a scratch folder first; the merge then adds to the
+  # checked-in corpus only those that reach code it does not reach yet.
   if $out/fuzz_$name -max_total_time=$secs -max_len=4096 -print_final_stats=1 \
-      -artifact_prefix=$out/artifacts/$name- tests/fuzz/corpus/$name > $out/$name.log 2>&1; then
+      -artifact_prefix=$out/artifacts/$name- $out/new/$name tests/fuzz/corpus/$name > $out/$name.log 2>&1; then
     tail -4 $out/$name.log
+    $out/fuzz_$name -merge=1 -max_len=4096 tests/fuzz/corpus/$name $out/new/$name > $out/$name.merge.log 2>&1 ||
+      { tail -5 $out/$name.merge.log; failed="$failed $name(merge)"; }
+    grep -h "MERGE-OUTER: .* new files" $out/$name.merge.log || true
   else
     tail -40 $out/$name.log
     for a in $out/artifacts/$name-*; do
