@@ -192,6 +192,19 @@ static int fail(struct query *q, enum query_status st, const char *word, const c
 	return -1;
 }
 
+/* "tiep can" / "tiepcan" / "bao phu" / "baophu" (reach, coverage): the
+ * coverage query. Returns the words used. Two words only as an exact pair,
+ * so that a place such as "Phu Khanh" still reads as a place. */
+static int match_coverage(const struct words *w, int i)
+{
+	if (!strcmp(w->w[i], "tiepcan") || !strcmp(w->w[i], "baophu"))
+		return 1;
+	if (i + 1 < w->n && ((!strcmp(w->w[i], "tiep") && !strcmp(w->w[i + 1], "can")) ||
+			     (!strcmp(w->w[i], "bao") && !strcmp(w->w[i + 1], "phu"))))
+		return 2;
+	return 0;
+}
+
 int query_parse(const char *text, size_t len, const struct catalog *cat, int64_t now,
 		int tz_offset_s, struct query *q)
 {
@@ -213,6 +226,14 @@ int query_parse(const char *text, size_t len, const struct catalog *cat, int64_t
 			q->period = p;
 			q->period_given = true;
 			i = word_at(&w, w.off[i] + (size_t)r);
+			continue;
+		}
+		int cov = match_coverage(&w, i);
+		if (cov) {
+			if (q->coverage)
+				return fail(q, QUERY_E_TWICE, w.w[i], "TIEP CAN mot lan");
+			q->coverage = true;
+			i += cov;
 			continue;
 		}
 		struct query tmp = *q;
@@ -262,8 +283,17 @@ int query_parse(const char *text, size_t len, const struct catalog *cat, int64_t
 			snprintf(hint, sizeof hint, "%.60s", m.suggestion);
 		return fail(q, QUERY_E_UNKNOWN_WORD, w.w[i], hint);
 	}
-	if (!q->period_given)
+	if (q->coverage && (q->project[0] || q->indicator))
+		return fail(q, QUERY_E_COVERAGE_FILTER, q->project[0] ? q->project : q->indicator->code, "");
+	if (!q->period_given && q->coverage) {
+		/* Coverage is a yearly target: since 1 January, as the CLI's
+		 * and the weekly summary's. */
+		int y, m, d;
+		period_civil(period_local_day(now, tz_offset_s), &y, &m, &d);
+		q->period = (struct period){ PERIOD_YEAR, period_days(y, 1, 1), period_days(y, 12, 31), y, 0 };
+	} else if (!q->period_given) {
 		period_this_month(period_local_day(now, tz_offset_s), &q->period);
+	}
 	q->status = QUERY_OK;
 	return 0;
 }
@@ -494,6 +524,10 @@ size_t query_format_error(const struct query *q, char *out, size_t outlen)
 	case QUERY_E_PLACE_AMBIGUOUS:
 		n = snprintf(out, outlen, "'%s' chua ro xa nao%s%s. Ghi ro ten xa.", q->word,
 			     q->hint[0] ? ", vd " : "", q->hint);
+		break;
+	case QUERY_E_COVERAGE_FILTER:
+		n = snprintf(out, outlen, "TK TIEP CAN chi theo xa, thon va ky (khong theo %s). Vd: TK TIEP CAN Vo Tranh 2026",
+			     q->word);
 		break;
 	case QUERY_OK:
 		n = snprintf(out, outlen, "OK");

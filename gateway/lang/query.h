@@ -6,7 +6,9 @@
  * collaborator's own commune). Parsing and formatting are pure (catalog
  * lookups only); the store query between them is store_office_totals().
  * The reply states period, place, reports and communes that reported,
- * shows the catalog's yearly targets, and fits two GSM 7-bit segments. */
+ * shows the catalog's yearly targets, and fits two GSM 7-bit segments.
+ * "TK TIEP CAN Vo Tranh 2026" asks household coverage instead (q.coverage;
+ * answered by office_sms.c from the register). */
 #ifndef TINBAO_QUERY_H
 #define TINBAO_QUERY_H
 
@@ -35,6 +37,7 @@ enum query_status {
 	QUERY_E_BAD_PERIOD,	/* T13, 31/2, TUAN 54 */
 	QUERY_E_TWICE,		/* two periods, two places, two projects ... */
 	QUERY_E_PLACE_AMBIGUOUS,
+	QUERY_E_COVERAGE_FILTER,	/* TK TIEP CAN with a project or an indicator */
 };
 
 struct query {
@@ -45,6 +48,11 @@ struct query {
 	const struct catalog_indicator *indicator;	/* NULL: all */
 	const struct catalog_commune *commune;		/* NULL: the district */
 	const struct catalog_village *village;		/* NULL: the commune */
+	/* "TK TIEP CAN [place] [period]" (also TIEPCAN, BAO PHU): household
+	 * coverage instead of report totals (office/coverage.h). Not "TK HO":
+	 * HO is the catalog's indicator "ho" (households taking part), and
+	 * "TK HO Q4" already sums it. Default period: this year. */
+	bool coverage;
 	enum query_status status;
 	char word[40];		/* the word that failed */
 	char hint[64];		/* nearest valid form */

@@ -93,6 +93,38 @@ TEST(parse_errors)
 	CHECK(!query_is_query("bc da4", 6));
 }
 
+/* TK TIEP CAN: household coverage. Not TK HO, which sums the catalog's
+ * HO indicator ("ho", households taking part). */
+TEST(parse_coverage)
+{
+	struct query q;
+	CHECK_INT(parse("TK TIEP CAN", &q), 0);
+	CHECK(q.coverage);
+	CHECK_INT(q.period.kind, PERIOD_YEAR);	/* default: this year */
+	CHECK_INT(q.period.first, period_days(2026, 1, 1));
+	CHECK_INT(q.period.last, period_days(2026, 12, 31));
+	CHECK_INT(parse("Thống kê tiếp cận Võ Tranh thôn 3 T11", &q), 0);
+	CHECK(q.coverage && q.village && !strcmp(q.village->code, "vo-tranh/thon-3"));
+	CHECK_INT(q.period.kind, PERIOD_MONTH);
+	CHECK_INT(parse("tk baophu Q4", &q), 0);
+	CHECK(q.coverage);
+	CHECK_INT(parse("TK bao phu Phuong Vien", &q), 0);
+	CHECK(q.coverage && q.commune && !strcmp(q.commune->code, "phuong-vien"));
+	CHECK_INT(parse("TK Phuong Vien", &q), 0);	/* a place, not coverage */
+	CHECK(!q.coverage && q.commune);
+	CHECK_INT(parse("TK HO Q4", &q), 0);
+	CHECK(!q.coverage && q.indicator && !strcmp(q.indicator->code, "HO"));
+	CHECK_INT(parse("TK tiep can DA3.1", &q), -1);
+	CHECK_INT(q.status, QUERY_E_COVERAGE_FILTER);
+	CHECK_INT(parse("TK HN tiep can", &q), -1);
+	CHECK_INT(q.status, QUERY_E_COVERAGE_FILTER);
+	char out[QUERY_REPLY_MAX];
+	query_format_error(&q, out, sizeof out);
+	CHECK_STR(out, "TK TIEP CAN chi theo xa, thon va ky (khong theo HN). Vd: TK TIEP CAN Vo Tranh 2026");
+	CHECK_INT(parse("TK tiep can tiepcan", &q), -1);
+	CHECK_INT(q.status, QUERY_E_TWICE);
+}
+
 static struct user mk(enum user_role role, const char *commune, const char *village)
 {
 	struct user u;
@@ -345,6 +377,7 @@ int main(void)
 	}
 	RUN(parse_examples);
 	RUN(parse_errors);
+	RUN(parse_coverage);
 	RUN(roles);
 	RUN(aggregation_versions);
 	RUN(aggregation_moved_village);
