@@ -345,6 +345,72 @@ int store_households_forget_report(struct store *s, const char *report_ref)
 	return rc < 0 ? rc : store_changes(s);
 }
 
+int store_households_redate_report(struct store *s, const char *report_ref, int64_t report_id,
+				   int32_t day)
+{
+	if (!report_ref || !*report_ref)
+		return STORE_E_ARG;
+	/* OR REPLACE: a row already at the new day (same household, report
+	 * and project) is the same reach; keep one. */
+	static const char sql[] = "UPDATE OR REPLACE household_support SET report_id = ?2, day = ?3 "
+				  "WHERE report_ref = ?1";
+	sqlite3_stmt *q = store_prepare(s, sql);
+	if (!q)
+		return STORE_E_DB;
+	char d[16];
+	iso(day, d);
+	sqlite3_bind_text(q, 1, report_ref, -1, SQLITE_STATIC);
+	if (report_id > 0)
+		sqlite3_bind_int64(q, 2, report_id);
+	else
+		sqlite3_bind_null(q, 2);
+	sqlite3_bind_text(q, 3, d, -1, SQLITE_TRANSIENT);
+	int rc = store_run(s, q);
+	return rc < 0 ? rc : store_changes(s);
+}
+
+int store_households_of_report(struct store *s, const char *report_ref, char codes[][24], int max)
+{
+	static const char sql[] = "SELECT DISTINCT household FROM household_support WHERE report_ref = ?1 "
+				  "ORDER BY household";
+	if (!report_ref || !*report_ref)
+		return 0;
+	sqlite3_stmt *q = store_prepare(s, sql);
+	if (!q)
+		return STORE_E_DB;
+	sqlite3_bind_text(q, 1, report_ref, -1, SQLITE_TRANSIENT);
+	int rc, n = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n < max)
+			col_text(q, 0, codes[n], 24);
+		n++;
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? n : STORE_E_DB;
+}
+
+int store_households_codes_each(struct store *s, const char *village,
+				int (*fn)(const char *code, void *arg), void *arg)
+{
+	static const char sql[] = "SELECT code FROM households WHERE ?1 IS NULL OR village = ?1 ORDER BY code";
+	sqlite3_stmt *q = store_prepare(s, sql);
+	if (!q)
+		return STORE_E_DB;
+	if (village)
+		sqlite3_bind_text(q, 1, village, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, 1);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((ret = fn((const char *)sqlite3_column_text(q, 0), arg)) != 0)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = STORE_E_DB;
+	sqlite3_reset(q);
+	return ret;
+}
+
 int store_households_support_each(struct store *s, const char *code, int limit,
 				  int (*fn)(const struct hh_support *h, void *arg), void *arg)
 {

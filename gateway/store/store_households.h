@@ -62,6 +62,18 @@ int store_households_record_support(struct store *s, const char *code, const cha
 /* Drops the reach rows of a report (before recording an amended version's
  * households again). Returns the number removed or negative. */
 int store_households_forget_report(struct store *s, const char *report_ref);
+/* A correction (SUA) that keeps the households: its reach rows move to the
+ * new version (report_id) and its activity day, so that coverage by period
+ * follows the corrected date. Returns the rows moved or negative. */
+int store_households_redate_report(struct store *s, const char *report_ref, int64_t report_id,
+				   int32_t day);
+/* The households a report reached (distinct codes, ordered), at most max
+ * into codes. Returns how many there are (may exceed max) or negative. */
+int store_households_of_report(struct store *s, const char *report_ref, char codes[][24], int max);
+/* Every registered code, or those whose stored village is `village` (NULL:
+ * all), ordered; for "did you mean" hints. fn returns non-zero to stop. */
+int store_households_codes_each(struct store *s, const char *village,
+				int (*fn)(const char *code, void *arg), void *arg);
 
 struct hh_support {
 	char report_ref[16];
