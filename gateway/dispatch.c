@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
@@ -24,6 +25,7 @@
 #include "sms/phone.h"
 #include "store/store.h"
 #include "store/store_events.h"
+#include "store/store_households.h"
 #include "store/store_reports.h"
 #include "store/store_users.h"
 #include "store/store_ussd.h"
@@ -134,6 +136,124 @@ static struct report_env report_env_of(const struct dispatch_ctx *ctx)
 	return e;
 }
 
+/* ---- problems, with the households a report names ---- */
+
+/* The problem text and the form offered after it in a one-problem reply,
+ * out of its frame "Chua luu: <text>. Mau: <example>" (or "Gui lai:
+ * <corrected report>", or no form: "Chua luu: <text>."), the documented
+ * form of every problem reply (docs/sms-syntax.md). *form keeps its label
+ * (" Mau: ...") and is set once, from the first problem. */
+static void unframe(const char *reply, char *text, size_t tlen, char *form, size_t flen)
+{
+	static const char head[] = "Chua luu: ";
+	static const char *const labels[] = { ". Mau: ", ". Gui lai: " };
+	const char *p = strncmp(reply, head, sizeof head - 1) ? reply : reply + sizeof head - 1;
+	const char *m = NULL;
+	for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
+		for (const char *q = strstr(p, labels[k]); q; q = strstr(q + 1, labels[k]))
+			if (!m || q > m)
+				m = q;
+	size_t n = m ? (size_t)(m - p) : strlen(p);
+	if (!m && n && p[n - 1] == '.')
+		n--;
+	snprintf(text, tlen, "%.*s", (int)n, p);
+	if (m && form && !form[0])
+		snprintf(form, flen, "%s", m + 1);
+}
+
+/* One reply naming every problem of a report: its own, as reply_problems()
+ * words them, and its household codes' (office_reach_problems()), in one
+ * numbered list, so that a sender fixes everything at once. reply.c words
+ * a whole list of report problems; each is worded alone here and the
+ * household problems join the list. What does not fit one SMS shrinks in
+ * this order: the form offered (example), the codes listed (the rest
+ * counted), then the problems named (the rest counted, "(+2 loi)"). */
+static void reply_all_problems(struct dispatch_ctx *ctx, const struct report *r,
+			       const struct report_problems *pr, const struct office_reach_check *hc)
+{
+	const struct catalog *c = ctx->env->catalog;
+	struct reply_style st = style_of(ctx->env);
+	bool staff = is_staff(ctx->sender);
+	if (!hc) {
+		reply_problems(r, pr, c, staff, &st, ctx->reply, sizeof ctx->reply);
+		return;
+	}
+	char texts[REPORT_PROBLEMS_MAX + OFFICE_REACH_ITEMS][160], sample[260] = "";
+	int nrep = 0;
+	for (int i = 0; i < pr->n && i < REPORT_PROBLEMS_MAX; i++) {
+		struct report_problems one;
+		memset(&one, 0, sizeof one);
+		one.p[0] = pr->p[i];
+		one.n = 1;
+		char buf[REPLY_BUF];
+		reply_problems(r, &one, c, staff, &st, buf, sizeof buf);
+		unframe(buf, texts[nrep], sizeof texts[0], sample, sizeof sample);
+		nrep++;
+	}
+	int maxcap = hc->nunknown > hc->nforeign ? hc->nunknown : hc->nforeign;
+	if (maxcap < 1)
+		maxcap = 1;
+	char out[1200];
+	int named_max = nrep + office_reach_problems(hc, maxcap, texts + nrep);
+	int total = named_max + pr->dropped;
+	for (int shown = named_max; shown >= 1; shown--) {
+		for (int cap = maxcap; cap >= 1; cap--) {
+			office_reach_problems(hc, cap, texts + nrep);
+			for (int with_sample = sample[0] ? 1 : 0; with_sample >= 0; with_sample--) {
+				size_t o = (size_t)snprintf(out, sizeof out, "Chua luu: ");
+				for (int i = 0; i < shown && o < sizeof out; i++) {
+					if (total > 1)
+						o += (size_t)snprintf(out + o, sizeof out - o, "%s%d) %s", i ? "; " : "",
+								      i + 1, texts[i]);
+					else
+						o += (size_t)snprintf(out + o, sizeof out - o, "%s", texts[i]);
+				}
+				if (shown < total && o < sizeof out)
+					o += (size_t)snprintf(out + o, sizeof out - o, " (+%d loi)", total - shown);
+				if (o < sizeof out && with_sample)
+					snprintf(out + o, sizeof out - o, ".%s", sample);
+				else if (o < sizeof out)
+					snprintf(out + o, sizeof out - o, ".");
+				if (reply_fits_one(out)) {
+					snprintf(ctx->reply, sizeof ctx->reply, "%.300s", out);
+					return;
+				}
+			}
+		}
+	}
+	/* Even one problem alone is too long (a very long typed code): cut. */
+	size_t cut = 150;
+	while (cut > 10 && out[cut] != ' ')
+		cut--;
+	snprintf(ctx->reply, sizeof ctx->reply, "%.*s ...", (int)cut, out);
+}
+
+/* The households named (MAHO) checked for the sender on `day`: 0 all may
+ * be recorded (hc->canon filled), 1 problems in hc, <0 a store error. */
+static int check_households(struct dispatch_ctx *ctx, const struct report *r, catalog_day day,
+			    struct office_reach_check *hc)
+{
+	const char *codes[REPORT_HOUSEHOLDS_MAX];
+	for (int i = 0; i < r->nhouseholds; i++)
+		codes[i] = r->households[i];
+	if (day == CATALOG_DAY_NONE)
+		day = catalog_day_of(ctx->env->now, ctx->tz_offset);
+	return office_check_reach(ctx->env->store, ctx->env->catalog, ctx->sender, codes, r->nhouseholds, day,
+				  hc);
+}
+
+static int record_households(struct dispatch_ctx *ctx, const struct report *r,
+			     const struct office_reach_check *hc, const struct store_report *s,
+			     catalog_day day)
+{
+	const char *canonp[REPORT_HOUSEHOLDS_MAX];
+	for (int i = 0; i < r->nhouseholds; i++)
+		canonp[i] = hc->canon[i];
+	int rc = office_record_reach(ctx->env->store, s->ref, s->id, s->project, day, canonp,
+				     r->nhouseholds, ctx->env->now);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- BC, RS ---- */
 
 static int handle_report(struct dispatch_ctx *ctx)
@@ -150,8 +270,15 @@ static int handle_report(struct dispatch_ctx *ctx)
 	int n = report_parse(ctx->tokens, ctx->start, form, &renv, &r, &pr);
 	r.training |= ctx->training;
 	n += report_check(&r, &renv, &pr);
-	if (n) {
-		reply_problems(&r, &pr, c, is_staff(ctx->sender), &st, ctx->reply, sizeof ctx->reply);
+	/* Households named with MAHO: all known and the sender's (or staff),
+	 * checked along with everything else so that one reply names every
+	 * problem, and before anything is stored. */
+	static struct office_reach_check hc;	/* large; the daemon is single-threaded */
+	int hbad = 0;
+	if (r.nhouseholds && (hbad = check_households(ctx, &r, r.day, &hc)) < 0)
+		return hbad;
+	if (n || hbad) {
+		reply_all_problems(ctx, &r, &pr, hbad ? &hc : NULL);
 		return 0;
 	}
 	/* The same text again from the same phone: the same receipt. */
@@ -166,36 +293,12 @@ static int handle_report(struct dispatch_ctx *ctx)
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		/* Households named with MAHO: all known and the sender's (or
-		 * staff), before anything is stored. */
-		const char *codes[REPORT_HOUSEHOLDS_MAX];
-		char canon[REPORT_HOUSEHOLDS_MAX][24];
-		for (int i = 0; i < r.nhouseholds; i++)
-			codes[i] = r.households[i];
-		if (r.nhouseholds) {
-			char problem[160];
-			rc = office_check_reach(ctx->env->store, c, ctx->sender, codes, r.nhouseholds, r.day, canon,
-						problem, sizeof problem);
-			if (rc < 0)
-				return rc;
-			if (rc == 1) {
-				snprintf(ctx->reply, sizeof ctx->reply, "Chua luu: %s.", problem);
-				return 0;
-			}
-		}
 		stored_from_report(&r, ctx, &s);
 		rc = store_report_insert(ctx->env->store, &s, key, (uint64_t)ctx->msg->id * 2654435761u);
 		if (rc < 0)
 			return rc;
-		if (r.nhouseholds) {
-			const char *canonp[REPORT_HOUSEHOLDS_MAX];
-			for (int i = 0; i < r.nhouseholds; i++)
-				canonp[i] = canon[i];
-			rc = office_record_reach(ctx->env->store, s.ref, s.id, s.project, r.day, canonp,
-						 r.nhouseholds, ctx->env->now);
-			if (rc < 0)
-				return rc;
-		}
+		if (r.nhouseholds && (rc = record_households(ctx, &r, &hc, &s, r.day)) < 0)
+			return rc;
 	}
 	struct report back;
 	report_from_stored(c, &s, &back);
@@ -228,8 +331,9 @@ static int ref_for_change(struct dispatch_ctx *ctx, const char *ref, struct stor
 	return 1;
 }
 
-/* SUA and HUY: parses the command (answering its problems) and finds the
- * report it names (ref_for_change() answers when it cannot be changed).
+/* HUY: parses the command (answering its problems) and finds the report it
+ * names (ref_for_change() answers when it cannot be changed). SUA does the
+ * same steps itself, because its problems include the households named.
  * 1 with *fix and *old filled, 0 when the reply is written, or < 0. */
 static int change_target(struct dispatch_ctx *ctx, enum report_form form, struct report *fix,
 			 struct store_report *old)
@@ -245,13 +349,59 @@ static int change_target(struct dispatch_ctx *ctx, enum report_form form, struct
 	return ref_for_change(ctx, fix->ref, old);
 }
 
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/* True when the households checked in hc (n codes, registered spelling) are
+ * not exactly those report ref reached. */
+static int households_differ(struct dispatch_ctx *ctx, const char *ref, const struct office_reach_check *hc,
+			     int n)
+{
+	char want[REPORT_HOUSEHOLDS_MAX][24], have[REPORT_HOUSEHOLDS_MAX][24];
+	int nw = 0;
+	for (int i = 0; i < n; i++) {
+		bool dup = false;
+		for (int k = 0; k < nw && !dup; k++)
+			dup = !strcmp(want[k], hc->canon[i]);
+		if (!dup)
+			memcpy(want[nw++], hc->canon[i], sizeof want[0]);
+	}
+	qsort(want, (size_t)nw, sizeof want[0], cmp_code);
+	int nh = store_households_of_report(ctx->env->store, ref, have, REPORT_HOUSEHOLDS_MAX);
+	if (nh < 0)
+		return nh;
+	if (nh != nw)
+		return 1;
+	for (int i = 0; i < nw; i++)
+		if (strcmp(want[i], have[i]))
+			return 1;
+	return 0;
+}
+
 static int handle_sua(struct dispatch_ctx *ctx)
 {
 	const struct catalog *c = ctx->env->catalog;
 	struct reply_style st = style_of(ctx->env);
+	struct report_env renv = report_env_of(ctx);
 	struct report fix;
+	struct report_problems pr;
+	static struct office_reach_check hc;	/* large; the daemon is single-threaded */
+	int n = report_parse(ctx->tokens, ctx->start, REPORT_FORM_SUA, &renv, &fix, &pr);
+	/* "SUA K7QD MAHO 0123 0456": a correction of the households alone
+	 * has no values, and needs none. */
+	if (n == 1 && pr.n == 1 && pr.p[0].code == REPORT_P_NO_VALUES && fix.nhouseholds)
+		n = 0;
+	int hbad = 0;
+	if (n) {
+		if (fix.nhouseholds && (hbad = check_households(ctx, &fix, fix.day, &hc)) < 0)
+			return hbad;
+		reply_all_problems(ctx, &fix, &pr, hbad ? &hc : NULL);
+		return 0;
+	}
 	struct store_report old;
-	int rc = change_target(ctx, REPORT_FORM_SUA, &fix, &old);
+	int rc = ref_for_change(ctx, fix.ref, &old);
 	if (rc <= 0)
 		return rc;
 	/* The new version: the old one with the typed values replaced or added
@@ -278,13 +428,22 @@ static int handle_sua(struct dispatch_ctx *ctx)
 		r.values[k] = fix.values[i];
 		r.values[k].sign_given = r.form == REPORT_FORM_RS;
 	}
-	struct report_problems pr;
+	/* MAHO in a correction replaces the households reached, checked as
+	 * in a report (on the corrected day) and in the same reply. */
+	if (fix.nhouseholds && (hbad = check_households(ctx, &fix, r.day, &hc)) < 0)
+		return hbad;
 	memset(&pr, 0, sizeof pr);
-	if (report_check_values(&r, &pr)) {
+	if (report_check_values(&r, &pr) || hbad) {
 		r.form = REPORT_FORM_SUA;
 		snprintf(r.ref, sizeof r.ref, "%.4s", old.ref);
-		reply_problems(&r, &pr, c, is_staff(ctx->sender), &st, ctx->reply, sizeof ctx->reply);
+		reply_all_problems(ctx, &r, &pr, hbad ? &hc : NULL);
 		return 0;
+	}
+	if (fix.nhouseholds) {
+		int d = households_differ(ctx, old.ref, &hc, fix.nhouseholds);
+		if (d < 0)
+			return d;
+		changed |= d != 0;
 	}
 	if (!changed) {
 		/* A resend of the same correction: the same receipt. */
@@ -299,6 +458,17 @@ static int handle_sua(struct dispatch_ctx *ctx)
 	rc = store_report_amend(ctx->env->store, &old, &next, ctx->msg->sender, ctx->env->now);
 	if (rc < 0)
 		return rc;
+	/* The households follow the report: the typed list replaces the old
+	 * one; without MAHO the old list stays, moved to the new version and
+	 * its (possibly corrected) day, so coverage by period follows it. */
+	if (fix.nhouseholds) {
+		if ((rc = store_households_forget_report(ctx->env->store, old.ref)) < 0)
+			return rc;
+		if ((rc = record_households(ctx, &fix, &hc, &next, r.day)) < 0)
+			return rc;
+	} else if ((rc = store_households_redate_report(ctx->env->store, old.ref, next.id, r.day)) < 0) {
+		return rc;
+	}
 	struct report back;
 	report_from_stored(c, &next, &back);
 	reply_receipt(&back, next.ref, next.version, &st, ctx->reply, sizeof ctx->reply);
@@ -316,6 +486,10 @@ static int handle_huy(struct dispatch_ctx *ctx)
 		return rc;
 	rc = store_report_cancel(ctx->env->store, old.id, ctx->msg->sender, ctx->env->now);
 	if (rc < 0)
+		return rc;
+	/* A cancelled report reached nobody: its households leave the
+	 * coverage and the support history (MAHO, households show). */
+	if ((rc = store_households_forget_report(ctx->env->store, old.ref)) < 0)
 		return rc;
 	struct report r;
 	report_from_stored(c, &old, &r);

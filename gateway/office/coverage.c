@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "lang/query.h"
 
 void coverage_init(struct coverage *c)
 {
@@ -94,4 +95,91 @@ size_t coverage_format_line(const struct coverage *c, char *buf, size_t len)
 	int n = snprintf(buf, len, "Ho ngheo tiep can %d/%d, can ngheo %d/%d", c->poor_reached,
 			 c->poor, c->near_poor_reached, c->near_poor);
 	return n < 0 ? 0 : (size_t)n;
+}
+
+/* The projects' place in the catalog (the order of TK totals and the
+ * weekly summary); unknown codes after them. */
+static int project_rank(const struct catalog *cat, const char *code)
+{
+	size_t n = cat ? catalog_project_count(cat) : 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(catalog_project_at(cat, i)->code, code))
+			return (int)i;
+	return (int)n;
+}
+
+/* Appends piece when the result still fits budget septets (and outlen). */
+static bool put(char *out, size_t outlen, size_t *n, const char *piece, size_t budget)
+{
+	size_t pl = strlen(piece);
+	if (*n + pl + 1 > outlen)
+		return false;
+	memcpy(out + *n, piece, pl + 1);
+	if (query_septets(out) > budget) {
+		out[*n] = 0;
+		return false;
+	}
+	*n += pl;
+	return true;
+}
+
+size_t coverage_format_reply(const char *head, const struct coverage *c, const struct catalog *cat,
+			     int never, const char *const *list, int nlist, char *out, size_t outlen)
+{
+	if (!outlen)
+		return 0;
+	out[0] = 0;
+	size_t n = 0;
+	const size_t budget = QUERY_REPLY_SEPTETS;
+	char piece[160];
+	snprintf(piece, sizeof piece, "%.120s: ", head);
+	put(out, outlen, &n, piece, budget);
+	if (c->poor + c->near_poor + c->escaped == 0) {
+		put(out, outlen, &n, "chua co ho ngheo, can ngheo nao trong danh sach ho.", budget);
+		return n;
+	}
+	snprintf(piece, sizeof piece, "ho ngheo tiep can %d/%d, can ngheo %d/%d", c->poor_reached, c->poor,
+		 c->near_poor_reached, c->near_poor);
+	put(out, outlen, &n, piece, budget);
+	if (c->escaped) {
+		snprintf(piece, sizeof piece, ", moi thoat ngheo %d/%d", c->escaped_reached, c->escaped);
+		put(out, outlen, &n, piece, budget);
+	}
+	/* Projects in catalog order (insertion sort: a dozen at most). */
+	int order[HH_MAX_PROJECTS], rank[HH_MAX_PROJECTS];
+	for (int i = 0; i < c->nprojects; i++) {
+		int r = project_rank(cat, c->projects[i].code), j = i;
+		for (; j > 0 && rank[j - 1] > r; j--) {
+			rank[j] = rank[j - 1];
+			order[j] = order[j - 1];
+		}
+		rank[j] = r;
+		order[j] = i;
+	}
+	/* Room kept for the households never reached: the point of asking. */
+	char tail[48];
+	snprintf(tail, sizeof tail, "; chua tiep can %d", never);
+	size_t keep = strlen(tail) + 8;
+	for (int i = 0; i < c->nprojects; i++) {
+		snprintf(piece, sizeof piece, "%s%s %d", i ? ", " : "; ", c->projects[order[i]].code,
+			 c->projects[order[i]].households);
+		if (!put(out, outlen, &n, piece, budget - keep)) {
+			put(out, outlen, &n, " ...", budget - keep + 4);
+			break;
+		}
+	}
+	put(out, outlen, &n, tail, budget);
+	int shown = 0;
+	for (; shown < nlist; shown++) {
+		/* " +NNNNN" must still fit after this entry unless it is the last. */
+		size_t room = shown + 1 < never ? 8 : 0;
+		snprintf(piece, sizeof piece, "%s%.140s", shown ? ", " : ": ", list[shown]);
+		if (!put(out, outlen, &n, piece, budget - room))
+			break;
+	}
+	if (shown && shown < never) {
+		snprintf(piece, sizeof piece, " +%d", never - shown);
+		put(out, outlen, &n, piece, budget);
+	}
+	return n;
 }

@@ -56,6 +56,18 @@ bool coverage_unreached(const struct hh_record *h);
  * "Ho ngheo tiep can 120/340, can ngheo 80/200". snprintf-style return. */
 size_t coverage_format_line(const struct coverage *c, char *buf, size_t len);
 
+/* The SMS answer to "TK TIEP CAN [place] [period]", ASCII, at most
+ * QUERY_REPLY_SEPTETS (two GSM 7-bit segments):
+ *   "<head>: ho ngheo tiep can 120/340, can ngheo 80/200[, moi thoat ngheo
+ *   5/20]; DA3.1 90, DA4.1 40; chua tiep can 220: VT-0456, VT-0789 +218"
+ * head names the query ("TK TIEP CAN 2026 Vo Tranh"); projects in catalog
+ * order (cat may be NULL: as counted); never = target households never
+ * reached; list (nlist entries, may be 0) = what the asker may see of them
+ * (codes, with names for staff), listed while they fit, the rest counted.
+ * Returns the length. */
+size_t coverage_format_reply(const char *head, const struct coverage *c, const struct catalog *cat,
+			     int never, const char *const *list, int nlist, char *out, size_t outlen);
+
 /* Percentage reached, rounded down; 100 when there is nobody to reach. */
 int coverage_percent(int reached, int total);
 

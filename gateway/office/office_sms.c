@@ -31,6 +31,85 @@ static bool sees_all(const struct user *u)
 	       (u->role == ROLE_STAFF || u->role == ROLE_ADMIN || u->role == ROLE_OFFICIAL);
 }
 
+/* ---- TK TIEP CAN: household coverage ---- */
+
+#define COVERAGE_LISTED 64	/* more never fit two segments */
+
+struct cov_sms {
+	const struct catalog *cat;
+	struct cov_filter f;
+	struct coverage cov;
+	int never;
+	bool list, names;
+	int nlisted;
+	char listed[COVERAGE_LISTED][HH_CODE_MAX + 104];
+};
+
+static int cov_sms_cb(const struct hh_record *h, void *arg)
+{
+	struct cov_sms *x = arg;
+	if (!coverage_add(&x->cov, x->cat, &x->f, h) || !coverage_unreached(h))
+		return 0;
+	x->never++;
+	if (!x->list || x->nlisted == COVERAGE_LISTED)
+		return 0;
+	char *e = x->listed[x->nlisted++];
+	if (x->names) {
+		/* Names are UTF-8: the reply stays ASCII, so fold them. */
+		char folded[HH_NAME_MAX];
+		viet_fold(h->head, strlen(h->head), folded, sizeof folded, 0);
+		snprintf(e, sizeof x->listed[0], "%s %.100s", h->code, folded);
+	} else {
+		snprintf(e, sizeof x->listed[0], "%s", h->code);
+	}
+	return 0;
+}
+
+/* "TK TIEP CAN [place] [period]": counts for anyone TK answers (the
+ * collaborator's commune at most, query_authorize); the households never
+ * reached listed by code to those who may see them (staff, admins and
+ * officials anywhere, a collaborator in their own village), with the
+ * head's name for staff and admins when one village is asked. */
+static int tk_coverage(struct dispatch_ctx *ctx, const struct query *q)
+{
+	const struct dispatch_env *env = ctx->env;
+	const struct user *u = ctx->sender;
+	int32_t today = period_local_day(env->now, ctx->tz_offset);
+	int32_t on = q->period.last < today ? q->period.last : today;
+	static struct cov_sms x;	/* large; the daemon is single-threaded */
+	memset(&x, 0, sizeof x);
+	x.cat = env->catalog;
+	x.f = (struct cov_filter){ q->commune ? q->commune->code : NULL, q->village ? q->village->code : NULL,
+				   on };
+	coverage_init(&x.cov);
+	if (sees_all(u)) {
+		x.list = true;
+	} else if (q->village && u) {
+		const struct catalog_village *own = catalog_village_as_of(env->catalog, u->village, on);
+		x.list = own && !strcmp(own->code, q->village->code);
+	}
+	x.names = x.list && q->village && sees_names(u);
+	int rc = store_households_each(env->store, on, q->period.first, q->period.last, cov_sms_cb, &x);
+	if (rc < 0)
+		return rc;
+	char per[48], place[160], head[240];
+	period_format(&q->period, per, sizeof per);
+	if (q->village)
+		snprintf(place, sizeof place, "%.70s %.70s", q->village->name_ascii,
+			 q->commune ? q->commune->name_ascii : "");
+	else if (q->commune)
+		snprintf(place, sizeof place, "%s", q->commune->name_ascii);
+	else
+		snprintf(place, sizeof place, "toan huyen");
+	snprintf(head, sizeof head, "TK TIEP CAN %s %s", per, place);
+	const char *list[COVERAGE_LISTED];
+	for (int i = 0; i < x.nlisted; i++)
+		list[i] = x.listed[i];
+	coverage_format_reply(head, &x.cov, env->catalog, x.never, list, x.nlisted, ctx->reply,
+			      sizeof ctx->reply);
+	return 0;
+}
+
 int office_handle_tk(struct dispatch_ctx *ctx)
 {
 	const struct dispatch_env *env = ctx->env;
@@ -45,6 +124,8 @@ int office_handle_tk(struct dispatch_ctx *ctx)
 		snprintf(ctx->reply, sizeof ctx->reply, "%s", why);
 		return 0;
 	}
+	if (q.coverage)
+		return tk_coverage(ctx, &q);
 	struct office_filter f = { q.period.first, q.period.last, q.project[0] ? q.project : NULL,
 				   q.commune ? q.commune->code : NULL, q.village ? q.village->code : NULL,
 				   q.indicator ? q.indicator->code : NULL };
@@ -191,27 +272,67 @@ int office_handle_maho(struct dispatch_ctx *ctx)
 	return 0;
 }
 
-int office_check_reach(struct store *s, const struct catalog *cat, const struct user *sender,
-		       const char *const *codes, int n, int32_t day, char canon[][24],
-		       char *problem, size_t len)
+/* The registered code one typo away from what was typed, when exactly one
+ * is (a hint; "vt-123" → "VT-0123" is two away and gets none). */
+struct near_code {
+	char typed[HH_CODE_MAX];
+	char best[HH_CODE_MAX];
+	int found;
+};
+
+static int near_cb(const char *code, void *arg)
 {
+	struct near_code *x = arg;
+	char up[HH_CODE_MAX];
+	size_t i = 0;
+	for (; code[i] && i + 1 < sizeof up; i++)
+		up[i] = (char)toupper((unsigned char)code[i]);
+	up[i] = 0;
+	if (catalog_edit_distance(up, x->typed, 1) <= 1) {
+		if (x->found++ == 0)
+			snprintf(x->best, sizeof x->best, "%s", code);
+	}
+	return x->found > 1;	/* two candidates: no hint */
+}
+
+int office_check_reach(struct store *s, const struct catalog *cat, const struct user *sender,
+		       const char *const *codes, int n, int32_t day, struct office_reach_check *out)
+{
+	memset(out, 0, sizeof *out);
 	if (n > OFFICE_REACH_MAX) {
-		snprintf(problem, len, "Toi da %d ma ho mot bao cao", OFFICE_REACH_MAX);
-		return 1;
+		out->too_many = n - OFFICE_REACH_MAX;
+		n = OFFICE_REACH_MAX;
 	}
 	const struct catalog_village *own =
-		sender ? catalog_village_as_of(cat, sender->village, day) : NULL;
+		sender && sender->village[0] ? catalog_village_as_of(cat, sender->village, day) : NULL;
 	for (int i = 0; i < n; i++) {
 		char code[HH_CODE_MAX];
 		int rc = store_household_code(s, codes[i], code, sizeof code);
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
-			snprintf(problem, len, "MAHO %.23s khong co trong danh sach ho", codes[i]);
-			return 1;
+			/* Hints only among the households the sender may name:
+			 * a collaborator is not shown another village's codes. */
+			struct near_code x = { "", "", 0 };
+			size_t k = 0;
+			for (; codes[i][k] && k + 1 < sizeof x.typed; k++)
+				x.typed[k] = (char)toupper((unsigned char)codes[i][k]);
+			x.typed[k] = 0;
+			if (sees_all(sender) || own) {
+				rc = store_households_codes_each(s, sees_all(sender) ? NULL : own->code, near_cb, &x);
+				if (rc < 0)
+					return rc;
+			}
+			/* Shown in capitals, as codes are written on the list
+			 * (the parser hands them over folded). */
+			if (x.found == 1)
+				snprintf(out->unknown[out->nunknown++], sizeof out->unknown[0], "%.23s (%.20s?)",
+					 x.typed, x.best);
+			else
+				snprintf(out->unknown[out->nunknown++], sizeof out->unknown[0], "%.23s", x.typed);
+			continue;
 		}
-		if (canon)
-			snprintf(canon[i], 24, "%s", code);
+		snprintf(out->canon[i], sizeof out->canon[i], "%s", code);
 		if (sees_all(sender))
 			continue;
 		struct hh_record h;
@@ -221,13 +342,56 @@ int office_check_reach(struct store *s, const struct catalog *cat, const struct 
 		char cm[HH_PLACE_MAX], vg[HH_PLACE_MAX];
 		coverage_place(cat, &h, day, cm, sizeof cm, vg, sizeof vg);
 		if (!own || strcmp(own->code, vg) != 0) {
-			const struct catalog_village *v = catalog_village_by_code(cat, vg, day);
-			snprintf(problem, len, "MAHO %.23s thuoc %.40s %.40s: can bo huyen moi ghi duoc",
-				 code, v ? v->name_ascii : vg, v && v->commune ? v->commune->name_ascii : "");
-			return 1;
+			if (!out->nforeign) {
+				const struct catalog_village *v = catalog_village_by_code(cat, vg, day);
+				snprintf(out->foreign_place, sizeof out->foreign_place, "%.45s %.45s",
+					 v ? v->name_ascii : vg, v && v->commune ? v->commune->name_ascii : "");
+			}
+			snprintf(out->foreign[out->nforeign++], sizeof out->foreign[0], "%s", code);
 		}
 	}
-	return 0;
+	return out->nunknown || out->nforeign || out->too_many ? 1 : 0;
+}
+
+/* "a, b, c +2": at most cap of the n codes, stored stride bytes apart
+ * from base (the check keeps typed codes and codes in arrays of different
+ * widths). */
+static void code_list(const char *base, size_t stride, int n, int cap, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	int shown = n < cap ? n : cap;
+	for (int i = 0; i < shown; i++) {
+		const char *c = base + (size_t)i * stride;
+		int w = snprintf(buf + o, len - o, "%s%s", i ? ", " : "", c);
+		if (w < 0 || (size_t)w >= len - o)
+			break;
+		o += (size_t)w;
+	}
+	if (shown < n)
+		snprintf(buf + o, len - o, " +%d", n - shown);
+}
+
+int office_reach_problems(const struct office_reach_check *c, int cap, char items[][160])
+{
+	int k = 0;
+	char list[140];
+	if (cap < 1)
+		cap = 1;
+	if (c->nunknown) {
+		code_list(c->unknown[0], sizeof c->unknown[0], c->nunknown, cap, list, sizeof list);
+		snprintf(items[k++], 160, "MAHO %.100s khong co trong danh sach ho", list);
+	}
+	if (c->nforeign == 1) {
+		snprintf(items[k++], 160, "MAHO %.23s thuoc %.90s: can bo huyen moi ghi duoc", c->foreign[0],
+			 c->foreign_place);
+	} else if (c->nforeign > 1) {
+		code_list(c->foreign[0], sizeof c->foreign[0], c->nforeign, cap, list, sizeof list);
+		snprintf(items[k++], 160, "MAHO %.100s khong thuoc thon cua ban: can bo huyen moi ghi duoc", list);
+	}
+	if (c->too_many)
+		snprintf(items[k++], 160, "toi da %d ma ho mot bao cao", OFFICE_REACH_MAX);
+	return k;
 }
 
 int office_record_reach(struct store *s, const char *ref, int64_t report_id, const char *project,

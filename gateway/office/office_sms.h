@@ -2,6 +2,7 @@
  * command table, and the household reach of reports.
  *
  *   TK [project] [indicator] [place] [period]   totals (lang/query.h)
+ *   TK TIEP CAN [place] [period]                 household coverage
  *   MAHO 0123                                    a household's status and support
  *   RS MAHO 0123 CN [MAHO 0456 HN] [ngay D/M]    households' new status (review)
  *
@@ -40,15 +41,38 @@ int office_handle_review(struct dispatch_ctx *ctx);
 
 #define OFFICE_REACH_MAX 32
 
+/* What office_check_reach found wrong with a report's household codes:
+ * every unknown code (as typed, with "did you mean" when one registered
+ * code is a typo away: "vt-123 (VT-0123?)"), every code of another village
+ * for a sender who may not name it, and the count over the maximum. */
+struct office_reach_check {
+	char canon[OFFICE_REACH_MAX][24];	/* registered spelling of each code */
+	char unknown[OFFICE_REACH_MAX][48];
+	int nunknown;
+	char foreign[OFFICE_REACH_MAX][24];
+	int nforeign;
+	char foreign_place[100];	/* "Thon 2 Vo Tranh": the first foreign code's */
+	int too_many;			/* codes named beyond OFFICE_REACH_MAX */
+};
+
 /* Checks household codes named by a report from sender, for activity day
- * `day` (local day number). Returns 0 when every code may be recorded,
- * 1 when not (problem gets a short ASCII hint such as "MAHO 0999 khong co
- * trong danh sach" or "MAHO 0456 thuoc Thon 2: can can bo huyen"), or a
- * negative store error. Codes are matched case-insensitively; canon (may be
- * NULL) receives the registered spelling of each, OFFICE_REACH_MAX at most. */
+ * `day` (local day number): all of them, so that one reply names every
+ * problem. Returns 0 when every code may be recorded (out->canon holds the
+ * registered spelling of each), 1 when not (the problems in out), or a
+ * negative store error. Codes are matched case-insensitively; staff,
+ * admins and officials may name any village's households, collaborators
+ * their own village's. */
 int office_check_reach(struct store *s, const struct catalog *cat, const struct user *sender,
-		       const char *const *codes, int n, int32_t day, char canon[][24],
-		       char *problem, size_t len);
+		       const char *const *codes, int n, int32_t day, struct office_reach_check *out);
+
+#define OFFICE_REACH_ITEMS 3
+/* The problems of a failed check as reply items (ASCII, no numbering):
+ * "MAHO xx-9, vt-123 (VT-0123?) khong co trong danh sach ho",
+ * "MAHO VT-002 thuoc Thon 2 Vo Tranh: can bo huyen moi ghi duoc",
+ * "toi da 32 ma ho mot bao cao"; each list shows at most cap codes, the
+ * rest counted ("+3"). Returns the number of items (OFFICE_REACH_ITEMS at
+ * most). */
+int office_reach_problems(const struct office_reach_check *c, int cap, char items[][160]);
 
 /* Records the reach of a stored report (ref, its row id, project code) for
  * codes already checked. Returns how many were new, or negative. */

@@ -13,6 +13,7 @@
 #include "dispatch.h"
 #include "lang/period.h"
 #include "lang/query.h"
+#include "office/coverage.h"
 #include "office/households.h"
 #include "office/office_sms.h"
 #include "store/store.h"
@@ -67,7 +68,8 @@ static void setup_register(void)
 	const char *csv = "ma_ho,chu_ho,xa,thon,tinh_trang,ngay\n"
 			  "VT-001,Nguy\xE1\xBB\x85n V\xC4\x83n A,vo-tranh,thon-3,ngheo,2025-01-10\n"
 			  "VT-002,Tr\xE1\xBA\xA7n Th\xE1\xBB\x8B B,vo-tranh,thon-2,can_ngheo,2025-01-10\n"
-			  "LK-001,L\xC3\xAA V\xC4\x83n C,lenh-khanh,thon-1,thoat_ngheo,2022-12-01\n";
+			  "LK-001,L\xC3\xAA V\xC4\x83n C,lenh-khanh,thon-1,thoat_ngheo,2022-12-01\n"
+			  "VT-003,Ph\xE1\xBA\xA1m V\xC4\x83n D,vo-tranh,thon-3,can_ngheo,2025-01-10\n";
 	struct hh_import *im = hh_import_new();
 	CHECK_INT(hh_csv_parse(csv, strlen(csv), period_days(2026, 11, 25), im), 0);
 	CHECK_INT(hh_resolve_places(cat, im), 0);
@@ -121,26 +123,271 @@ TEST(tk_roles)
 	CHECK(strlen(r) <= 160);
 }
 
+/* The reach rows of a report: "VT-001@2026-11-20#id,..." ordered by code. */
+static const char *reach_of(const char *ref)
+{
+	static char out[256];
+	out[0] = 0;
+	sqlite3_stmt *q = store_prepare(st, "SELECT household, day, report_id FROM household_support "
+					    "WHERE report_ref = ?1 ORDER BY household");
+	sqlite3_bind_text(q, 1, ref, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		size_t l = strlen(out);
+		snprintf(out + l, sizeof out - l, "%s%s@%s#%lld", l ? "," : "", sqlite3_column_text(q, 0),
+			 sqlite3_column_text(q, 1), (long long)sqlite3_column_int64(q, 2));
+	}
+	sqlite3_reset(q);
+	return out;
+}
+
+static long long current_id(const char *ref)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT id FROM reports WHERE ref = ?1 ORDER BY version DESC LIMIT 1");
+	sqlite3_bind_text(q, 1, ref, -1, SQLITE_TRANSIENT);
+	long long id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	sqlite3_reset(q);
+	return id;
+}
+
+/* "Da nhan K7QD: ..." -> "K7QD" */
+static void ref_of(const char *reply, char ref[8])
+{
+	ref[0] = 0;
+	const char *p = strstr(reply, "Da nhan ");
+	if (p)
+		snprintf(ref, 8, "%.4s", p + 8);
+}
+
 TEST(reach_roles)
 {
 	int32_t d = period_days(2026, 11, 20);
 	struct user staff, col;
 	CHECK_INT(store_user_get(st, "+84911000001", &staff), 1);
 	CHECK_INT(store_user_get(st, "+84911000003", &col), 1);
-	char problem[160];
-	char canon[OFFICE_REACH_MAX][24];
+	static struct office_reach_check c;
+	char items[OFFICE_REACH_ITEMS][160];
 	const char *own[] = { "vt-001" };
-	CHECK_INT(office_check_reach(st, cat, &col, own, 1, d, canon, problem, sizeof problem), 0);
-	CHECK_STR(canon[0], "VT-001");
+	CHECK_INT(office_check_reach(st, cat, &col, own, 1, d, &c), 0);
+	CHECK_STR(c.canon[0], "VT-001");
 	const char *other[] = { "VT-001", "VT-002" };
-	CHECK_INT(office_check_reach(st, cat, &col, other, 2, d, canon, problem, sizeof problem), 1);
-	CHECKF(strstr(problem, "MAHO VT-002 thuoc Thon 2 Vo Tranh: can bo huyen"), "%s", problem);
-	CHECK_INT(office_check_reach(st, cat, &staff, other, 2, d, canon, problem, sizeof problem), 0);
-	const char *unknown[] = { "VT-001", "NOPE" };
-	CHECK_INT(office_check_reach(st, cat, &staff, unknown, 2, d, canon, problem, sizeof problem), 1);
-	CHECKF(strstr(problem, "MAHO NOPE khong co trong danh sach"), "%s", problem);
+	CHECK_INT(office_check_reach(st, cat, &col, other, 2, d, &c), 1);
+	CHECK_INT(office_reach_problems(&c, 8, items), 1);
+	CHECK_STR(items[0], "MAHO VT-002 thuoc Thon 2 Vo Tranh: can bo huyen moi ghi duoc");
+	CHECK_INT(office_check_reach(st, cat, &staff, other, 2, d, &c), 0);
+	/* Every unknown code, with a hint when one registered code is a typo
+	 * away; a collaborator's hints come from their own village only. */
+	const char *unknown[] = { "VT-001", "nope", "vt-01", "zz-9" };
+	CHECK_INT(office_check_reach(st, cat, &staff, unknown, 4, d, &c), 1);
+	CHECK_INT(c.nunknown, 3);
+	CHECK_INT(office_reach_problems(&c, 8, items), 1);
+	CHECK_STR(items[0], "MAHO NOPE, VT-01 (VT-001?), ZZ-9 khong co trong danh sach ho");
+	CHECK_INT(office_reach_problems(&c, 1, items), 1);
+	CHECK_STR(items[0], "MAHO NOPE +2 khong co trong danh sach ho");
+	const char *near2[] = { "vt-00" };	/* VT-001, VT-002, VT-003: no single hint */
+	CHECK_INT(office_check_reach(st, cat, &staff, near2, 1, d, &c), 1);
+	CHECK_STR(c.unknown[0], "VT-00");
+	const char *lk[] = { "lk-01" };		/* LK-001 is not the collaborator's */
+	CHECK_INT(office_check_reach(st, cat, &col, lk, 1, d, &c), 1);
+	CHECK_STR(c.unknown[0], "LK-01");
+	/* Unknown and foreign together, several foreign codes in one item. */
+	const char *mixed[] = { "XX-1", "VT-002", "LK-001" };
+	CHECK_INT(office_check_reach(st, cat, &col, mixed, 3, d, &c), 1);
+	CHECK_INT(office_reach_problems(&c, 8, items), 2);
+	CHECK_STR(items[0], "MAHO XX-1 khong co trong danh sach ho");
+	CHECK_STR(items[1], "MAHO VT-002, LK-001 khong thuoc thon cua ban: can bo huyen moi ghi duoc");
 	CHECK_INT(office_record_reach(st, "AB12", 7, "DA2", d, other, 2, 5), 2);
 	CHECK_INT(office_record_reach(st, "AB12", 7, "DA2", d, other, 2, 6), 0);	/* resend */
+}
+
+/* Through dispatch: a report naming households, its problems all in one
+ * reply, and nothing stored when any. */
+TEST(reach_by_sms)
+{
+	const char *r = sms("+84911000003", "BC DA3.1 BO 2 MAHO vt-001 VT-003");
+	CHECKF(!strncmp(r, "Da nhan ", 8), "%s", r);
+	char ref[8];
+	ref_of(r, ref);
+	char want[160];
+	snprintf(want, sizeof want, "VT-001@2026-11-25#%lld,VT-003@2026-11-25#%lld", current_id(ref),
+		 current_id(ref));
+	CHECK_STR(reach_of(ref), want);
+	/* Other problems and bad codes: every one named. */
+	r = sms("+84911000003", "BC DA3.1 BO 2 hx 3 MAHO XX-1 XX-2 VT-002");
+	/* (the word's hint is reply.c's: not pinned here) */
+	CHECKF(!strncmp(r, "Chua luu: 1) 'hx' khong ro", 26) &&
+		       strstr(r, "; 2) MAHO XX-1, XX-2 khong co trong danh sach ho; "
+				 "3) MAHO VT-002 thuoc Thon 2 Vo Tranh: can bo huyen moi ghi duoc") &&
+		       strlen(r) <= 160,
+	       "%s", r);
+	/* Only bad codes: the reply names them all, nothing is stored. */
+	int reports = 0;
+	sqlite3_stmt *q = store_prepare(st, "SELECT count(*) FROM reports");
+	if (sqlite3_step(q) == SQLITE_ROW)
+		reports = sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	r = sms("+84911000003", "BC DA3.1 BO 2 MAHO VT-001 XX-1 XX-2 XX-3 XX-4 XX-5 XX-6 XX-7 XX-8 XX-9 XX-10 "
+				"XX-11 XX-12 XX-13 XX-14 XX-15 XX-16 XX-17 XX-18 XX-19 XX-20 XX-21 XX-22 VT-002");
+	CHECKF(!strncmp(r, "Chua luu: 1) MAHO XX-1, XX-2, XX-3", 34) && strstr(r, " +") &&
+		       strstr(r, "2) MAHO VT-002 thuoc Thon 2 Vo Tranh"),
+	       "%s", r);
+	CHECKF(strlen(r) <= 160, "%zu: %s", strlen(r), r);
+	q = store_prepare(st, "SELECT count(*) FROM reports");
+	CHECK(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == reports);
+	sqlite3_reset(q);
+	/* A breakdown problem and an unknown code, with the sample when it fits. */
+	r = sms("+84911000003", "BC DA3.1 HO 2 HN 5 MAHO XX-1");
+	CHECKF(!strncmp(r, "Chua luu: 1) ", 13) && strstr(r, "2) MAHO XX-1 khong co trong danh sach ho"), "%s", r);
+	/* Staff may name any village's households. */
+	r = sms("+84911000001", "BC DA3.1 XA Vo Tranh THON 2 BO 1 MAHO VT-002");
+	CHECKF(!strncmp(r, "Da nhan ", 8), "%s", r);
+}
+
+/* SUA with MAHO replaces the households; without, keeps them re-dated;
+ * HUY removes them. */
+TEST(reach_corrected_and_cancelled)
+{
+	const char *r = sms("+84911000003", "BC DA3.1 BO 2 MAHO VT-001 ngay 20/11");
+	char ref[8];
+	ref_of(r, ref);
+	CHECKF(ref[0], "%s", r);
+	long long v1 = current_id(ref);
+	char want[200];
+	snprintf(want, sizeof want, "VT-001@2026-11-20#%lld", v1);
+	CHECK_STR(reach_of(ref), want);
+	/* The households alone: a new version, the list replaced. */
+	char text[80];
+	snprintf(text, sizeof text, "SUA %s MAHO vt-003", ref);
+	r = sms("+84911000003", text);
+	CHECKF(!strncmp(r, "Da sua ", 7), "%s", r);
+	long long v2 = current_id(ref);
+	CHECK(v2 != v1);
+	snprintf(want, sizeof want, "VT-003@2026-11-20#%lld", v2);
+	CHECK_STR(reach_of(ref), want);
+	/* The same list again: nothing new. */
+	r = sms("+84911000003", text);
+	CHECK(current_id(ref) == v2);
+	CHECK_STR(reach_of(ref), want);
+	/* A new day without MAHO: the list stays, re-dated, on the new version. */
+	snprintf(text, sizeof text, "SUA %s BO 3 ngay 22/11", ref);
+	r = sms("+84911000003", text);
+	CHECKF(!strncmp(r, "Da sua ", 7), "%s", r);
+	long long v3 = current_id(ref);
+	snprintf(want, sizeof want, "VT-003@2026-11-22#%lld", v3);
+	CHECK_STR(reach_of(ref), want);
+	/* Coverage follows: reached on 22/11, not in the week before. */
+	struct hh_record h;
+	CHECK_INT(store_household_get(st, "VT-003", period_days(2026, 11, 25), period_days(2026, 11, 1),
+				      period_days(2026, 11, 21), &h), 1);
+	CHECK_INT(h.nprojects, 0);
+	CHECK_INT(store_household_get(st, "VT-003", period_days(2026, 11, 25), period_days(2026, 11, 22),
+				      period_days(2026, 11, 25), &h), 1);
+	CHECK_INT(h.nprojects, 1);
+	/* Bad codes and a bad value in a correction: both named, nothing changes. */
+	snprintf(text, sizeof text, "SUA %s BO 9999 MAHO VT-002 XX-7", ref);
+	r = sms("+84911000003", text);
+	CHECKF(!strncmp(r, "Chua luu: 1) ", 13) && strstr(r, "BO 9999") && strstr(r, "MAHO XX-7 khong co") &&
+		       strstr(r, "MAHO VT-002 thuoc Thon 2"),
+	       "%s", r);
+	CHECK(current_id(ref) == v3);
+	CHECK_STR(reach_of(ref), want);
+	/* Another village's household in a collaborator's correction: refused. */
+	snprintf(text, sizeof text, "SUA %s MAHO VT-002", ref);
+	r = sms("+84911000003", text);
+	CHECK_STR(r, "Chua luu: MAHO VT-002 thuoc Thon 2 Vo Tranh: can bo huyen moi ghi duoc.");
+	/* Cancelled: the household is no longer reached by it. */
+	snprintf(text, sizeof text, "HUY %s", ref);
+	r = sms("+84911000003", text);
+	CHECKF(!strncmp(r, "Da huy", 6), "%s", r);
+	CHECK_STR(reach_of(ref), "");
+}
+
+/* The coverage reply alone: projects in catalog order, the households never
+ * reached listed while they fit two segments, the rest counted. */
+TEST(coverage_reply_format)
+{
+	struct coverage c;
+	coverage_init(&c);
+	c.poor = 340;
+	c.poor_reached = 120;
+	c.near_poor = 200;
+	c.near_poor_reached = 80;
+	c.nprojects = 2;
+	snprintf(c.projects[0].code, sizeof c.projects[0].code, "DA4.1");
+	c.projects[0].households = 40;
+	snprintf(c.projects[1].code, sizeof c.projects[1].code, "DA3.1");
+	c.projects[1].households = 90;
+	char out[QUERY_REPLY_MAX];
+	coverage_format_reply("TK TIEP CAN 2026 Vo Tranh", &c, cat, 340, NULL, 0, out, sizeof out);
+	CHECK_STR(out, "TK TIEP CAN 2026 Vo Tranh: ho ngheo tiep can 120/340, can ngheo 80/200; "
+		       "DA3.1 90, DA4.1 40; chua tiep can 340");
+	static char codes[340][16];
+	const char *list[340];
+	for (int i = 0; i < 340; i++) {
+		snprintf(codes[i], sizeof codes[i], "VT-%04d", i);
+		list[i] = codes[i];
+	}
+	c.escaped = 3;
+	coverage_format_reply("TK TIEP CAN 2026 Vo Tranh", &c, cat, 340, list, 340, out, sizeof out);
+	CHECKF(!strncmp(out, "TK TIEP CAN 2026 Vo Tranh: ho ngheo tiep can 120/340, can ngheo 80/200, "
+			     "moi thoat ngheo 0/3; DA3.1 90, DA4.1 40; chua tiep can 340: VT-0000, VT-0001, ", 138),
+	       "%s", out);
+	CHECK(query_septets(out) <= QUERY_REPLY_SEPTETS);
+	CHECK(query_septets(out) > QUERY_REPLY_SEPTETS - 16);	/* filled */
+	int shown = 0;
+	for (const char *p = strstr(out, "VT-"); p; p = strstr(p + 1, "VT-"))
+		shown++;
+	const char *plus = strrchr(out, '+');
+	CHECKF(plus && shown > 10 && shown + atoi(plus + 1) == 340, "%s", out);
+	/* Nothing to reach. */
+	coverage_init(&c);
+	coverage_format_reply("TK TIEP CAN T11/2026 Yen Ky", &c, cat, 0, NULL, 0, out, sizeof out);
+	CHECK_STR(out, "TK TIEP CAN T11/2026 Yen Ky: chua co ho ngheo, can ngheo nao trong danh sach ho.");
+}
+
+/* TK TIEP CAN through dispatch, before any report names a household: the
+ * register has VT-001 (poor, Thon 3, reached by DA3.1 on 10/11 at the
+ * desk), VT-002 (near-poor, Thon 2), VT-003 (near-poor, Thon 3) and
+ * LK-001 (escaped in 2022: no longer counted). */
+TEST(coverage_by_sms)
+{
+	const char *r = sms("+84911000001", "TK TIEP CAN");
+	CHECK_STR(r, "TK TIEP CAN 2026 toan huyen: ho ngheo tiep can 1/1, can ngheo 0/2; DA3.1 1; "
+		     "chua tiep can 2: VT-002, VT-003");
+	r = sms("+84911000002", "thong ke tiep can Vo Tranh T11");	/* official */
+	CHECK_STR(r, "TK TIEP CAN T11/2026 Vo Tranh: ho ngheo tiep can 1/1, can ngheo 0/2; DA3.1 1; "
+		     "chua tiep can 2: VT-002, VT-003");
+	r = sms("+84911000001", "TK BAO PHU T10");	/* reached in November only */
+	CHECK_STR(r, "TK TIEP CAN T10/2026 toan huyen: ho ngheo tiep can 0/1, can ngheo 0/2; "
+		     "chua tiep can 3: VT-002, VT-001, VT-003");	/* by village, then code */
+	/* Staff asking for one village get the heads' names (folded). */
+	r = sms("+84911000001", "TK TIEPCAN Vo Tranh thon 2");
+	CHECK_STR(r, "TK TIEP CAN 2026 Thon 2 Vo Tranh: ho ngheo tiep can 0/0, can ngheo 0/1; "
+		     "chua tiep can 1: VT-002 Tran Thi B");
+	r = sms("+84911000002", "TK TIEPCAN Vo Tranh thon 2");	/* officials: no names */
+	CHECK_STR(r, "TK TIEP CAN 2026 Thon 2 Vo Tranh: ho ngheo tiep can 0/0, can ngheo 0/1; "
+		     "chua tiep can 1: VT-002");
+	/* A collaborator: their commune's counts, codes only for their village. */
+	r = sms("+84911000003", "TK TIEP CAN");
+	CHECK_STR(r, "TK TIEP CAN 2026 Vo Tranh: ho ngheo tiep can 1/1, can ngheo 0/2; DA3.1 1; "
+		     "chua tiep can 2");
+	r = sms("+84911000003", "TK TIEP CAN Vo Tranh thon 3");
+	CHECK_STR(r, "TK TIEP CAN 2026 Thon 3 Vo Tranh: ho ngheo tiep can 1/1, can ngheo 0/1; DA3.1 1; "
+		     "chua tiep can 1: VT-003");
+	r = sms("+84911000003", "TK TIEP CAN Vo Tranh thon 2");
+	CHECK_STR(r, "TK TIEP CAN 2026 Thon 2 Vo Tranh: ho ngheo tiep can 0/0, can ngheo 0/1; "
+		     "chua tiep can 1");
+	r = sms("+84911000003", "TK TIEP CAN Lenh Khanh");
+	CHECK_STR(r, "Chi tra cuu duoc xa Vo Tranh.");
+	r = sms("+84911000004", "TK TIEP CAN");	/* the escaped household expired */
+	CHECK_STR(r, "TK TIEP CAN 2026 Lenh Khanh: chua co ho ngheo, can ngheo nao trong danh sach ho.");
+	/* With a project or an indicator: refused with the form. */
+	r = sms("+84911000001", "TK TIEP CAN DA3.1");
+	CHECK_STR(r, "TK TIEP CAN chi theo xa, thon va ky (khong theo DA3.1). Vd: TK TIEP CAN Vo Tranh 2026");
+	/* HO is still the indicator "ho". */
+	r = sms("+84911000001", "TK HO T11");
+	CHECKF(!strncmp(r, "TK HO T11/2026 toan huyen: 0 bao cao", 36), "%s", r);
+	r = sms("+84999999999", "TK TIEP CAN");	/* strangers: nothing about households */
+	CHECKF(!strstr(r, "VT-"), "%s", r);
 }
 
 int main(void)
@@ -161,7 +408,11 @@ int main(void)
 	setup_register();
 	RUN(maho_roles);
 	RUN(tk_roles);
+	RUN(coverage_reply_format);
+	RUN(coverage_by_sms);
 	RUN(reach_roles);
+	RUN(reach_by_sms);
+	RUN(reach_corrected_and_cancelled);
 	store_close(st);
 	catalog_free(cat);
 	snprintf(path, sizeof path, "rm -rf %s", dir);
