@@ -16,10 +16,16 @@ summary time: the week-48 summary goes out once, marked late, with the
 week's figures, and the collaborators of silent villages (one that stopped
 reporting, one that never did) are reminded, the others not, and the
 district staff is told; a last restart sends nothing more.
+
+A third scenario leaves tinbaod running over the scheduled time: started
+20 s before Monday 07:30 on the test clock, it sends the week-48 summary at
+07:30 on its own timer, once to each recipient (an official and a number),
+not marked late, and a SIGHUP's tick sends nothing more.
 """
 import datetime
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -260,10 +266,58 @@ def month(c):
              'both summaries recorded late')
 
 
+ONTIME_PHONE = '0914100009'	# a recipient by number, not a user
+
+
+def on_time(c):
+    """tinbaod running over Monday 07:30: the summary goes out at 07:30 on
+    the daemon's own timer, without a restart, once to each recipient, not
+    marked late; a SIGHUP (another tick) sends nothing more."""
+    with Modem() as m:
+        gw = Gateway(m, users=MONTH_USERS, tag='ontime')
+        with open(gw.conf, 'a') as f:
+            f.write('timezone = "Asia/Ho_Chi_Minh";\n'
+                    'summary = { enabled = true; day = "mon"; time = "07:30"; '
+                    'recipients = [ "role:official", "%s" ]; };\n' % ONTIME_PHONE)
+        out = Outbound(m)
+        due = at(30, 7, 30)
+        # 20 s before: room for a slow start (valgrind) before the due time.
+        start_at(gw, due - 20)
+        first = re.search(r'office: tick: (\d+) message\(s\) queued; next look in (\d+) s', gw.log())
+        c.check(first is not None and first.group(1) == '0' and 0 < int(first.group(2)) <= 20,
+                'the tick at start queues nothing and looks again at 07:30: %r'
+                % (first.group(0) if first else gw.log()[-1500:]))
+        c.eq(gw.q1("SELECT count(*) FROM outbox WHERE slot LIKE 'summary:%'"), 0, 'nothing queued before 07:30')
+        recipients = (e164(OFFICIAL), e164(ONTIME_PHONE))
+        out.wait_for(c, lambda s: s['to'] == recipients[0] and 'TUAN 48/' in s['text'],
+                     'the summary at 07:30', timeout=60)
+        out.wait_for(c, lambda s: s['to'] == recipients[1] and 'TUAN 48/' in s['text'],
+                     'the summary to the number', timeout=20)
+        # Another tick (SIGHUP makes the daemon look again): nothing more.
+        ticks = gw.log().count('office: tick:')
+        gw.signal(signal.SIGHUP)
+        gw.wait(lambda: gw.log().count('office: tick:') > ticks, 20, 'the tick after SIGHUP')
+        out.pull(wait=2.0)
+        for r in recipients:
+            got = [s['text'] for s in out.all if s['to'] == r]
+            c.eq(len(got), 1, 'one summary to %s: %r' % (r, got))
+            t = got[0] if got else ''
+            c.check(t.startswith('TINBAO TUAN 48/2026 (23/11-29/11) toan huyen: 0 bao cao'),
+                    'week 48, on time: %r' % t)
+            c.check('GUI TRE' not in t, 'not marked late: %r' % t)
+        c.eq(len(out.all), 2, 'nothing else sent: %r' % out.all)
+        rows = gw.q("SELECT due_at, queued_at, late FROM office_runs WHERE kind = 'summary'")
+        c.eq(len(rows), 2, 'two summary runs recorded')
+        c.check(all(d == due and due <= q < due + 30 and late == 0 for d, q, late in rows),
+                'queued at 07:30 (due %d), not late: %r' % (due, rows))
+        c.eq(gw.stop(), 0, 'tinbaod exit status (on time)')
+
+
 def main():
     c = Checks()
     c.run(office)
     c.run(month)
+    c.run(on_time)
     return c.done()
 
 
