@@ -230,6 +230,15 @@ TEST(problems_store_nothing)
 	CHECK(strstr(r, "Khong hieu lenh 'XIN'") != NULL);
 	r = sms(CTV_A, "SUAA");
 	CHECK(strstr(r, "thieu ma bao cao") != NULL);
+	/* A command word near two commands is not guessed: the reply asks. */
+	r = sms(CTV_A, "HUA K7QD HV 26");
+	CHECK_STR(r, "Khong hieu lenh 'HUA'. Co phai SUA, HUY? Vd: BC DA4.1 LOP 1 HV 25 HN 10. Gui HD de xem "
+		     "huong dan.");
+	r = sms(STAFF, "DTK DA4.1");	/* the office's TK is in the same table */
+	CHECK_STR(r, "Khong hieu lenh 'DTK'. Co phai DK, TK? Vd: BC DA4.1 LOP 1 HV 25 HN 10. Gui HD de xem "
+		     "huong dan.");
+	r = sms(CTV_A, "XYZ 1");
+	CHECKF(!strstr(r, "Co phai"), "nothing near, nothing asked: %s", r);
 	r = sms(CTV_A, "");
 	CHECK(!strncmp(r, "Tin rong", 8));
 	r = sms(CTV_A, "HD DA3.2");

@@ -421,6 +421,26 @@ TEST(keywords)
 	CHECK_INT(KW("du 0912345678"), -1);	/* DK? no: too far from every form */
 	CHECK_INT(KW("hk"), -1);
 	CHECK_INT(KW("12 bc"), -1);
+	CHECK_STR(s, "");	/* nothing near: nothing to ask */
+	/* Near two keywords: not taken, and the reply asks "Co phai SUA,
+	 * HUY?" with the candidates in table order. */
+	CHECK_INT(KW("hua K7QD HV 26"), -1);
+	CHECK_STR(s, "SUA, HUY");
+	CHECK_INT(used, 0);
+	CHECK_INT(KW("suy K7QD"), -1);
+	CHECK_STR(s, "SUA, HUY");
+	CHECK_INT(KW("hud DA4.1"), -1);
+	CHECK_STR(s, "HUY, HD");
+	CHECK_INT(KW("hdk"), -1);
+	CHECK_STR(s, "HD, DK");
+	/* Near one: taken, and no question left behind. */
+	CHECK_INT(KW("suaa K7QD"), REPORT_FORM_SUA);
+	CHECK_STR(s, "");
+	/* The question fits a short buffer without overrunning it. */
+	char tiny[6];
+	report_lex("hua", 3, &t);
+	CHECK_INT(report_keyword_match(&t, 0, report_form_keywords, REPORT_FORM_COUNT, &used, tiny, sizeof tiny), -1);
+	CHECK_STR(tiny, "SUA, ");
 #undef KW
 }
 
