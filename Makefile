@@ -98,9 +98,13 @@ deps:
 	@sh scripts/deps.sh
 
 # The test build is separate so that release objects never carry sanitizers.
+# Builds run one job per core; clang builds everything too (warnings are
+# errors with both compilers), then every test runs on the gcc ASan build.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps
-	$(MAKE) --no-print-directory BUILD=build/test SAN=1 OPT="-O1 -g" tests-built
-	$(MAKE) --no-print-directory BUILD=build all
+	$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/test SAN=1 OPT="-O1 -g" tests-built
+	$(MAKE) --no-print-directory -j$(JOBS) BUILD=build all
+	$(MAKE) --no-print-directory -j$(JOBS) check-clang
 	/usr/bin/python3 tests/run.py --build build/test --valgrind-build build
 
 tests-built: $(BIN) $(UNIT_BIN) $(REPLAY_BIN) $(SHIM_SO)
