@@ -1,8 +1,10 @@
 /* fuzz_report.c: the report language on arbitrary bytes. Properties: lexing,
  * keyword matching, parsing and checking never crash; a parse gives a
  * result or problems, never both and never neither; every reply built from
- * either fits one SMS and is not empty. The first byte picks the sender
- * (village collaborator, commune collaborator, staff, stranger). */
+ * either fits one SMS and is not empty; a corrected form offered in a
+ * problem reply ("Gui lai: ...") is itself understood with no problem. The
+ * first byte picks the sender (village collaborator, commune collaborator,
+ * staff, stranger). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,23 @@ static struct catalog *load_catalog(void)
 		}
 	}
 	return cat;
+}
+
+/* Problems in text from the same sender (the corrected form's check). */
+static int problems_in(const char *text, const struct report_env *env)
+{
+	static struct report_tokens t;
+	report_lex(text, strlen(text), &t);
+	int start = t.n > 0 && !strcmp(t.tok[0].text, "test") ? 1 : 0, used = 0;
+	int form = report_keyword_match(&t, start, report_form_keywords, REPORT_FORM_COUNT, &used, NULL, 0);
+	if (form < 0)
+		return -1;
+	struct report r;
+	struct report_problems pr;
+	int n = report_parse(&t, start + used, (enum report_form)form, env, &r, &pr);
+	if (r.form == REPORT_FORM_BC || r.form == REPORT_FORM_RS)
+		n += report_check(&r, env, &pr);
+	return n;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -74,6 +93,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 	} else {
 		reply_problems(&r, &pr, cat, who == 2, &st, reply, sizeof reply);
+		const char *again = strstr(reply, " Gui lai: ");
+		if (again && problems_in(again + 10, &env) != 0)
+			abort();
 	}
 	if (!reply[0] || !reply_fits_one(reply))
 		abort();
