@@ -181,7 +181,7 @@ static int support_cb(const struct hh_support *h, void *arg)
 	int y, m, d;
 	period_civil(h->day, &y, &m, &d);
 	char item[64];
-	snprintf(item, sizeof item, "%s%s %d/%d/%02d", x->n ? ", " : " Ho tro:", h->project, d, m,
+	snprintf(item, sizeof item, "%s%s %d/%d/%02d", x->n ? ", " : " Ho tro: ", h->project, d, m,
 		 y % 100);
 	if (x->len + strlen(item) + 1 < x->cap) {
 		strcpy(x->buf + x->len, item);
@@ -257,8 +257,8 @@ int office_handle_maho(struct dispatch_ctx *ctx)
 		return rc;
 	if (!x.n)
 		snprintf(sup, sizeof sup, " Chua duoc ho tro.");
-	else if (x.more)
-		strcat(sup, " ...");
+	else
+		strcat(sup, x.more ? " ..." : ".");	/* 150 of 220 used: room for either */
 	char all[900];
 	snprintf(all, sizeof all, "Ho %.23s %.150s: %.60s.%.200s%.160s", code, place, status, sup, head);
 	/* Two segments at most: cut at a word and say so. */

@@ -4,7 +4,14 @@ tinbao-modem and tinbaod: collaborators of three communes report (with a
 correction, a cancellation and a training report), then staff and a
 collaborator query with TK and MAHO, and the answers carry the right totals
 (computed here from what was sent) within two segments; a collaborator may
-only query their own commune and their own village's households.
+only query their own commune and their own village's households. A
+collaborator's report naming two households of the imported register
+(`BC DA3.1 BO 2 MAHO ...`) reaches them: `tinbao households list --json`
+shows `reached`, `households coverage --json` counts change (and `projects`,
+`never_reached`), staff `MAHO` shows the support, `TK TIEP CAN` answers the
+same counts by SMS, a code of another village is refused for the
+collaborator with nothing stored, and no head's name is ever in the daemon's
+log (at debug level).
 
 A second scenario replays a month on the daemon's test clock
 (TINBAO_NOW_OFFSET, docs/daemon.md): the first start on Sunday 1/11/2026
@@ -23,6 +30,7 @@ A third scenario leaves tinbaod running over the scheduled time: started
 not marked late, and a SIGHUP's tick sends nothing more.
 """
 import datetime
+import json
 import os
 import re
 import signal
@@ -69,6 +77,77 @@ def say(c, m, sender, text):
     return ''
 
 
+NAMES = ['Nguyễn Văn An', 'Nguyen Van An', 'Trần Thị Bình', 'Tran Thi Binh', 'Lê Văn Cường', 'Le Van Cuong',
+         'Phạm Thị Dung', 'Pham Thi Dung']
+
+
+def cli(gw, *args):
+    p = subprocess.run([os.path.join(build_dir(), 'tinbao'), '-c', gw.conf] + list(args),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    return p.returncode, p.stdout.decode('utf-8'), p.stderr.decode('utf-8', 'replace')
+
+
+def households_reached(c, gw):
+    rc, out, err = cli(gw, 'households', 'list', '--json')
+    c.eq(rc, 0, 'households list (%s)' % err[-200:])
+    return {r['code']: r['reached'] for r in (json.loads(l) for l in out.splitlines())}
+
+
+def coverage(c, gw, *args):
+    rc, out, err = cli(gw, 'households', 'coverage', '--json', *args)
+    c.eq(rc, 0, 'households coverage (%s)' % err[-200:])
+    return json.loads(out) if rc == 0 else {}
+
+
+def reach(c, m, gw):
+    """A collaborator's report naming households of the register, end to end."""
+    c.eq(households_reached(c, gw), {'VT-0123': [], 'VT-0456': [], 'VT-0789': [], 'LK-0001': []},
+         'nobody reached before')
+    before = coverage(c, gw)
+    c.eq({k: before.get(k) for k in ('poor', 'poor_reached', 'near_poor', 'near_poor_reached', 'never_reached',
+                                     'projects')},
+         {'poor': 2, 'poor_reached': 0, 'near_poor': 2, 'near_poor_reached': 0, 'never_reached': 4, 'projects': {}},
+         'coverage before')
+    r = say(c, m, VT3, 'BC DA3.1 BO 2 MAHO VT-0123 vt-0789')
+    c.check(r.startswith('Da nhan '), 'report naming households: %r' % r)
+    ref = r[8:12]
+    c.eq(gw.q("SELECT household, report_ref, project FROM household_support ORDER BY household"),
+         [('VT-0123', ref, 'DA3.1'), ('VT-0789', ref, 'DA3.1')], 'reach rows of %s' % ref)
+    c.eq(households_reached(c, gw), {'VT-0123': ['DA3.1'], 'VT-0456': [], 'VT-0789': ['DA3.1'], 'LK-0001': []},
+         'households list --json shows reached')
+    after = coverage(c, gw)
+    c.eq({k: after.get(k) for k in ('poor', 'poor_reached', 'near_poor', 'near_poor_reached', 'never_reached',
+                                    'projects')},
+         {'poor': 2, 'poor_reached': 1, 'near_poor': 2, 'near_poor_reached': 1, 'never_reached': 2,
+          'projects': {'DA3.1': 2}}, 'coverage after')
+    vt = coverage(c, gw, '--commune', 'vo-tranh')
+    c.eq((vt.get('poor'), vt.get('poor_reached'), vt.get('never_reached')), (1, 1, 1), 'coverage of Vo Tranh')
+    today = datetime.datetime.now(VN)	# the daemon's day (its configured time zone)
+    r = say(c, m, STAFF, 'ma ho vt-0123')	# not the later 'MAHO VT-0123': the same text twice is a resend
+    c.check(('Ho tro: DA3.1 %d/%d/%02d. Chu ho: Nguyen Van An.' % (today.day, today.month, today.year % 100)) in r,
+            'staff MAHO shows the support: %r' % r)
+    r = say(c, m, STAFF, 'TK TIEP CAN')
+    c.eq(r, 'TK TIEP CAN %d toan huyen: ho ngheo tiep can 1/2, can ngheo 1/2; DA3.1 2; chua tiep can 2: '
+            'LK-0001, VT-0456' % today.year, 'TK TIEP CAN by SMS')
+    r = say(c, m, VT3, 'TK TIEP CAN Vo Tranh Thon 3')
+    c.eq(r, 'TK TIEP CAN %d Thon 3 Vo Tranh: ho ngheo tiep can 1/1, can ngheo 1/1; DA3.1 2; chua tiep can 0'
+         % today.year, 'TK TIEP CAN, a collaborator\'s own village')
+    # Another village's household: refused for a collaborator, nothing stored.
+    n = gw.q1("SELECT count(*) FROM reports")
+    r = say(c, m, VT3, 'BC DA3.1 BO 1 MAHO VT-0456')
+    c.eq(r, 'Chua luu: MAHO VT-0456 thuoc Thon 1 Vo Tranh: can bo huyen moi ghi duoc.', 'another village refused')
+    c.eq(gw.q1("SELECT count(*) FROM reports"), n, 'nothing stored')
+    c.eq(gw.q1("SELECT count(*) FROM household_support WHERE household = 'VT-0456'"), 0, 'no reach recorded')
+    # Names never in the daemon's log, even at debug level, after replies to
+    # staff that carry them.
+    r = say(c, m, STAFF, 'TK TIEP CAN Vo Tranh Thon 1')
+    c.check(r.endswith('chua tiep can 1: VT-0456 Tran Thi Binh'), 'staff see the name for one village: %r' % r)
+    log = gw.log()
+    c.eq([n for n in NAMES if n in log], [], 'no household name in the daemon log')
+    c.check(('sent outbox' in log and e164(STAFF) in log), 'the log read is the daemon\'s, with its messages')
+    return ref
+
+
 def office(c):
     with Modem() as m:
         gw = Gateway(m, users=USERS)
@@ -77,7 +156,8 @@ def office(c):
             f.write('ma_ho,chu_ho,xa,thon,tinh_trang,ngay\n'
                     'VT-0123,Nguyễn Văn An,Vô Tranh,Thôn 3,ngheo,2025-01-10\n'
                     'VT-0456,Trần Thị Bình,Vô Tranh,Thôn 1,can_ngheo,2025-01-10\n'
-                    'LK-0001,Lê Văn Cường,Lệnh Khanh,Thôn 1,ngheo,2025-01-10\n')
+                    'LK-0001,Lê Văn Cường,Lệnh Khanh,Thôn 1,ngheo,2025-01-10\n'
+                    'VT-0789,Phạm Thị Dung,Vô Tranh,Thôn 3,can_ngheo,2025-01-10\n')
         p = subprocess.run([os.path.join(build_dir(), 'tinbao'), '-c', gw.conf, 'households', 'import', reg],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         c.eq(p.returncode, 0, 'register imported (%s)' % p.stderr.decode()[-300:])
@@ -102,7 +182,8 @@ def office(c):
         r = say(c, m, YK2, 'HUY %s' % ref2)
         c.check(r.startswith('Da huy'), 'cancel: %r' % r)
         r = say(c, m, LK1, 'TEST BC DA4.1 LOP 1 HV 500')
-        # Household reach recorded at the desk, seen by MAHO.
+        # Household reach from a report naming households, seen by the CLI, MAHO and TK TIEP CAN.
+        reach(c, m, gw)
         # Queries.
         r = say(c, m, STAFF, 'TK DA4.1')
         c.check(re.search(r': 9 bao cao, 3/\d+ xa bao cao\.', r) is not None, 'TK counts reports and communes: %r' % r)
