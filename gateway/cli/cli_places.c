@@ -31,6 +31,17 @@ static void day_text(catalog_day d, char *b, size_t len)
 		period_day_iso(d, b, len);
 }
 
+/* s left-aligned in width characters and a space: printf's %-24s counts
+ * bytes, and a Vietnamese name takes two or three bytes for some letters,
+ * which shifted the date column by name. */
+static void print_cell(const char *s, int width)
+{
+	int chars = 0;
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	printf("%s%*s ", s, width > chars ? width - chars : 0, "");
+}
+
 int cli_places(int argc, char **argv)
 {
 	const char *conf_path = NULL, *on_s = NULL;
@@ -82,8 +93,9 @@ int cli_places(int argc, char **argv)
 			char f[16], u[16];
 			day_text(c->from, f, sizeof f);
 			day_text(c->until, u, sizeof u);
-			printf("%-28s %-24s %s..%s%s%s\n", c->code, c->name, f, u,
-			       c->merged_into[0] ? " -> " : "", c->merged_into);
+			printf("%-28s ", c->code);
+			print_cell(c->name, 24);
+			printf("%s..%s%s%s\n", f, u, c->merged_into[0] ? " -> " : "", c->merged_into);
 		}
 		for (size_t k = 0; k < catalog_village_count(cat); k++) {
 			const struct catalog_village *v = catalog_village_at(cat, k);
@@ -103,8 +115,9 @@ int cli_places(int argc, char **argv)
 				char f[16], u[16];
 				day_text(v->from, f, sizeof f);
 				day_text(v->until, u, sizeof u);
-				printf("  %-26s %-24s %s..%s%s%s\n", v->code, v->name, f, u,
-				       v->moved_to[0] ? " -> " : "", v->moved_to);
+				printf("  %-26s ", v->code);
+				print_cell(v->name, 24);
+				printf("%s..%s%s%s\n", f, u, v->moved_to[0] ? " -> " : "", v->moved_to);
 			}
 		}
 	}
