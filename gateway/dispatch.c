@@ -222,7 +222,7 @@ static void reply_all_problems(struct dispatch_ctx *ctx, const struct report *r,
 		}
 	}
 	/* Even one problem alone is too long (a very long typed code): cut. */
-	size_t cut = 150;
+	size_t cut = strlen(out) < 150 ? strlen(out) : 150;
 	while (cut > 10 && out[cut] != ' ')
 		cut--;
 	snprintf(ctx->reply, sizeof ctx->reply, "%.*s ...", (int)cut, out);
