@@ -53,9 +53,11 @@ size_t reply_receipt(const struct report *r, const char *ref, int version,
 /* "DA4.1 Thon 3 Vo Tranh 20/11": the short name of a report (HUY reply). */
 size_t reply_report_summary(const struct report *r, char *out, size_t outlen);
 
-/* Problems: "Chua luu. 1) ... 2) ... Mau: BC DA4.1 LOP 1 HV 25". r may be
- * partly filled (the parser's progress) and is used for the sample form;
- * staff: the sample names a place. */
+/* Problems: "Chua luu: 1) ...; 2) .... Gui lai: BC DA4.1 HV 25 HN 10" (the
+ * sender's report corrected, when report_corrected() finds every fix
+ * sure) or "... Mau: BC DA4.1 LOP 1 HV 25 ..." (the project's example).
+ * Every problem is named before any form is shown; r may be partly
+ * filled (the parser's progress); staff: the example names a place. */
 size_t reply_problems(const struct report *r, const struct report_problems *pr,
 		      const struct catalog *c, bool staff, const struct reply_style *st, char *out,
 		      size_t outlen);
