@@ -40,6 +40,7 @@ struct loop {
 	struct loop_sig sigs[8];
 	size_t nsigs;
 	unsigned long wakeups;
+	unsigned long timer_wakeups;	/* poll() returned 0: only a timer was due */
 };
 
 static int64_t loop_mono_ms(void)
@@ -258,6 +259,8 @@ int loop_run_once(struct loop *l, int max_wait_ms)
 		l->pfd[i] = (struct pollfd){ .fd = l->w[i].fd, .events = l->w[i].events };
 	int r = poll(l->pfd, n, loop_next_timeout(l, max_wait_ms));
 	l->wakeups++;
+	if (r == 0)
+		l->timer_wakeups++;
 	if (r < 0 && errno != EINTR)
 		return -1;
 	if (r > 0) {
@@ -316,4 +319,9 @@ void loop_advance(struct loop *l, int64_t ms)
 unsigned long loop_wakeups(const struct loop *l)
 {
 	return l->wakeups;
+}
+
+unsigned long loop_timer_wakeups(const struct loop *l)
+{
+	return l->timer_wakeups;
 }

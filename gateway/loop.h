@@ -65,5 +65,9 @@ bool loop_stopped(const struct loop *l);
 void loop_advance(struct loop *l, int64_t ms);
 /* Counts poll() wake-ups (idle-quiet checks and the bench read it). */
 unsigned long loop_wakeups(const struct loop *l);
+/* Of those, the ones with no fd ready: poll() ran out because a timer was
+ * due (tinbaod logs both on SIGUSR2; bench/e2e.py compares them with the
+ * configured periodic checks). */
+unsigned long loop_timer_wakeups(const struct loop *l);
 
 #endif

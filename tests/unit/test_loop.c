@@ -188,6 +188,40 @@ TEST(idle_loop_sleeps_until_its_timer)
 	loop_free(l);
 }
 
+/* The counters SIGUSR2 logs: a periodic timer (every 40 ms, three times)
+ * wakes the loop once per period and each of those is a timer wake-up; data
+ * on an fd is a wake-up but not a timer one. */
+TEST(wakeups_counted_per_period_and_by_cause)
+{
+	struct loop *l = loop_new(false);
+	struct tick a = { .l = l, .times = 3, .again = 40 };
+	loop_timer_init(&a.t, tick_fn, &a);
+	loop_timer_arm(l, &a.t, 40);
+	unsigned long w0 = loop_wakeups(l), t0 = loop_timer_wakeups(l);
+	while (a.fired < 3)
+		loop_run_once(l, -1);
+	CHECK(a.at[1] - a.at[0] >= 40 && a.at[2] - a.at[1] >= 40);
+	/* poll() may come back a hair early on a coarse clock: at most one
+	 * extra round per period, never a busy loop. */
+	CHECK(loop_wakeups(l) - w0 >= 3 && loop_wakeups(l) - w0 <= 6);
+	CHECK_INT(loop_timer_wakeups(l) - t0, loop_wakeups(l) - w0);
+
+	int p[2];
+	CHECK(pipe(p) == 0);
+	struct fdw w = { .l = l };
+	CHECK(loop_fd_add(l, p[0], POLLIN, fd_fn, &w) == 0);
+	CHECK(write(p[1], "x", 1) == 1);
+	unsigned long w1 = loop_wakeups(l), t1 = loop_timer_wakeups(l);
+	CHECK(loop_run_once(l, 1000) == 0);
+	CHECK_INT(w.got, 1);
+	CHECK_INT(loop_wakeups(l) - w1, 1);
+	CHECK_INT(loop_timer_wakeups(l) - t1, 0);
+	loop_fd_del(l, p[0]);
+	close(p[0]);
+	close(p[1]);
+	loop_free(l);
+}
+
 TEST(free_null_and_free_with_armed_timers)
 {
 	loop_free(NULL);
@@ -208,6 +242,7 @@ int main(void)
 	RUN(fd_watch_and_stop);
 	RUN(signal_through_signalfd);
 	RUN(idle_loop_sleeps_until_its_timer);
+	RUN(wakeups_counted_per_period_and_by_cause);
 	RUN(free_null_and_free_with_armed_timers);
 	return check_done();
 }
