@@ -23,6 +23,7 @@
 #include "loop.h"
 #include "modem/modem.h"
 #include "store/store.h"
+#include "store/store_health.h"
 #include "store/store_users.h"
 
 struct tinbaod {
@@ -319,10 +320,19 @@ int main(int argc, char **argv)
 	}
 	log_info("tinbaod: started (database %s, modem %s)", d.conf.database, mc.device);
 	store_event(d.store, (int64_t)time(NULL), "info", "daemon.start", mc.device);
+	/* `tinbao send` signals the daemon whose pid is recorded here, instead
+	 * of scanning /proc; this start supersedes whatever a crash left. Best
+	 * effort: without it the CLI still finds us by the open database. */
+	char pid[24];
+	snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	if (store_health_set(d.store, "pid", pid, false, (int64_t)time(NULL)) < 0)
+		log_warn("tinbaod: cannot record the pid: %s", store_errmsg(d.store));
 	core_start(d.core);
 	modem_start(d.modem);
 	sd_notify(0, "READY=1");
 	rc = loop_run(d.loop) < 0 ? 1 : 0;
+	/* Only our own: a stale pid must not outlive the daemon it names. */
+	store_health_clear(d.store, "pid", pid);
 	store_event(d.store, (int64_t)time(NULL), "info", "daemon.stop", "clean exit");
 	log_info("tinbaod: stopped");
 out:

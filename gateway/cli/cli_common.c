@@ -179,16 +179,17 @@ bool cli_poke_daemon(struct store *s, const char *db_path)
 {
 	char v[32];
 	long pid = 0;
-	/* The daemon may record its pid (health key "pid"); the pid may have
-	 * been reused since, so only a tinbaod is signalled. */
-	if (store_health_get(s, "pid", v, sizeof v, NULL, NULL) == 1)
-		pid = strtol(v, NULL, 10);
-	if (pid > 1 && cli_is_tinbaod(pid))
-		return kill((pid_t)pid, SIGUSR1) == 0;
-	/* Otherwise: the tinbaod that has this database open. */
 	char db[PATH_MAX];
 	if (!db_path || !realpath(db_path, db))
 		return false;
+	/* The daemon records its pid (health key "pid"); one left by a crash
+	 * may have been reused since, even by a tinbaod of another database,
+	 * so only a tinbaod that has this database open is signalled. */
+	if (store_health_get(s, "pid", v, sizeof v, NULL, NULL) == 1)
+		pid = strtol(v, NULL, 10);
+	if (pid > 1 && cli_is_tinbaod(pid) && cli_has_open(pid, db))
+		return kill((pid_t)pid, SIGUSR1) == 0;
+	/* Otherwise: the tinbaod that has this database open. */
 	DIR *d = opendir("/proc");
 	if (!d)
 		return false;

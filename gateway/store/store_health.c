@@ -87,6 +87,23 @@ int store_health_get(struct store *s, const char *key, char *value, size_t len,
 	return ret;
 }
 
+int store_health_clear(struct store *s, const char *key, const char *value)
+{
+	if (!s || !key)
+		return STORE_E_ARG;
+	sqlite3_stmt *st = store_prepare(s,
+		"DELETE FROM modem_health WHERE key = ?1 AND (?2 IS NULL OR value = ?2)");
+	if (!st)
+		return STORE_E_DB;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	int rc = store_run(s, st);
+	return rc < 0 ? rc : store_changes(s);
+}
+
 int store_health_each(struct store *s,
 		      int (*fn)(const char *key, const char *value, int64_t updated_at,
 				int64_t changed_at, void *arg), void *arg)

@@ -14,8 +14,11 @@
  *   "last_rx", "last_tx"  unix seconds of the last message in / out
  *   (the SIM balance is not a health key: store_credit_last() in store_ussd.h)
  *   "pid"           the running daemon's process id, so that `tinbao send`
- *                   can signal it (SIGUSR1: look at the outbox now); the CLI
- *                   checks /proc/PID/comm is "tinbaod" before signalling
+ *                   can signal it (SIGUSR1: look at the outbox now). Written
+ *                   at every start (a new daemon supersedes a crashed one's),
+ *                   removed at a clean exit; the CLI signals it only when
+ *                   /proc/PID/comm is "tinbaod" and it has this database
+ *                   open (a pid left by a crash may have been reused)
  * Other modules may add keys: document them here. */
 #ifndef TINBAO_STORE_HEALTH_H
 #define TINBAO_STORE_HEALTH_H
@@ -35,6 +38,10 @@ int store_health_set(struct store *s, const char *key, const char *value, bool h
 		     int64_t now);
 int store_health_set_int(struct store *s, const char *key, long long value, bool history,
 			 int64_t now);
+/* Removes key (only while its value is `value`, when not NULL: a daemon
+ * removes its own pid, never a successor's). 1 removed, 0 not there,
+ * negative on error. */
+int store_health_clear(struct store *s, const char *key, const char *value);
 /* 1 found (value copied, *updated_at / *changed_at set when not NULL),
  * 0 not, negative on error. */
 int store_health_get(struct store *s, const char *key, char *value, size_t len,

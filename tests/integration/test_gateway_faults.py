@@ -180,14 +180,14 @@ def modem_reset(c):
 def disk_full(c):
     # TINBAO_FAULT_STORE=n: the n-th database write after start fails as if
     # the disk were full. Swept over the first writes of a start (users,
-    # requeue, health, the received parts, dispatch, outbox): whichever it
+    # the pid, requeue, health, the received parts, dispatch, outbox): whichever it
     # hits, a message concerned stays on the SIM and the next sweep (every
     # 10 s here) stores it; nothing is lost or doubled.
     with Modem() as m:
         exp = set()
         kept = 0
         db = os.path.join(m.dir, 'disk.db')
-        for n in range(0, 13):	# 0: a first start that seeds the users
+        for n in range(0, 15):	# 0: a first start that seeds the users
             exp |= send_batch(m, 'dia%d' % n, n=2, first=len(exp))
             time.sleep(0.2)
             os.environ['TINBAO_FAULT_STORE'] = str(n)

@@ -412,6 +412,13 @@ TEST(test_events_and_health)
 	CHECK_INT(store_health_get(s, "signal", v, sizeof v, NULL, NULL), 1);
 	CHECK_STR(v, "17");
 	CHECK_INT(count_rows(s, "modem_health_history"), 3);
+	/* The daemon removes its own pid at exit, never a successor's. */
+	CHECK_INT(store_health_set(s, "pid", "4242", false, 9000), 1);
+	CHECK_INT(store_health_clear(s, "pid", "1717"), 0);
+	CHECK_INT(store_health_get(s, "pid", v, sizeof v, NULL, NULL), 1);
+	CHECK_INT(store_health_clear(s, "pid", "4242"), 1);
+	CHECK_INT(store_health_get(s, "pid", v, sizeof v, NULL, NULL), 0);
+	CHECK_INT(store_health_clear(s, "pid", NULL), 0);
 	CHECK_INT(store_reset_all(s), 0);
 	store_close(s);
 	cleanup();
