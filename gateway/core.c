@@ -555,6 +555,14 @@ static void core_on_sent(void *ctx, int mr, int err)
 static void core_send_part(struct core *c)
 {
 	struct pdu_part *p = &c->parts[c->send_seq - 1];
+	if (c->stopping) {
+		/* SIGTERM between two parts of a multipart reply: a shutdown is no
+		 * failed attempt (counting it could use up send_attempts and fail
+		 * the row). Left "sending", it is queued again at the next start
+		 * and resumes at this part. */
+		core_send_finish(c);
+		return;
+	}
 	if (modem_send(c->modem, p->tpdu_len, p->hex, core_on_sent, c) < 0) {
 		/* The modem left READY between two parts: the row is requeued
 		 * when it comes back (attempt counted). */
