@@ -1,11 +1,16 @@
 #!/usr/bin/python3
 """test_gateway_daemon.py: tinbaod as a process. -t on the shipped config
-and on broken ones, SIGHUP reloads users without touching the modem, SIGTERM
-exits cleanly, the modem over tcp://, a second daemon refused by the port
+and on broken ones, SIGHUP reloads users without touching the modem, SIGHUP
+reloads the catalog (a new project and indicator are accepted; a broken
+catalog is refused, the running one kept, the log says why), `tinbao status`
+beside the daemon (health as the virtual modem reports it, a network loss
+and its return, message times, queue depths, the pid), SIGTERM exits
+cleanly, the modem over tcp://, a second daemon refused by the port
 lock, a usb: identity that is not plugged in (the libserialport path says
 why and the daemon waits), idle quiet (no wake-ups beyond the configured
 checks), and a short session under valgrind when the build allows it.
 """
+import json
 import os
 import re
 import signal
@@ -79,6 +84,141 @@ def hup_and_term(c):
         c.check('finishing the exchange in flight' in log and 'stopped' in log, 'SIGTERM is logged')
         events = [r[0] for r in gw.q("SELECT what FROM events WHERE what LIKE 'daemon.%' ORDER BY id")]
         c.eq(events[-2:], ['daemon.start', 'daemon.stop'], 'start and stop are in the event log')
+
+
+def tinbao(gw, *args):
+    p = subprocess.run([os.path.join(build_dir(), 'tinbao'), '-c', gw.conf] + list(args),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+
+
+DA8 = ('  { code = "DA8"; name = "Thí điểm sinh kế"; indicators = ["HV", "GV", "KP"];\n'
+       '    rules = ["GV <= HV"]; example = "HV 5 GV 1 KP 2"; },\n')
+GV = '  { code = "GV"; name = "giáo viên"; unit = "người"; type = "count"; max = 50; },\n'
+
+
+def hup_catalog(c):
+    # The catalog is data: a new project and indicator take effect on
+    # SIGHUP, without a restart; a broken catalog is refused and the
+    # running one kept.
+    with Modem() as m:
+        cat = os.path.join(m.dir, 'catalog.conf')
+        with open(os.path.join(ROOT, 'config', 'catalog.conf'), encoding='utf-8') as f:
+            orig = f.read()
+        with open(cat, 'w', encoding='utf-8') as f:
+            f.write(orig)
+        gw = Gateway(m, users=collaborators(1))
+        with open(gw.conf) as f:
+            conf = f.read()
+        conf = re.sub(r'^catalog = .*$', 'catalog = "%s";' % cat, conf, flags=re.M)
+        with open(gw.conf, 'w') as f:
+            f.write(conf)
+        gw.start()
+        m.sms(phone(0), 'BC DA8 HV 5 GV 1')
+        sent = m.sent(wait=20, count=1)
+        c.check(len(sent) == 1 and not sent[0]['text'].startswith('Da nhan'),
+                'DA8 before the reload: no receipt (%r)' % sent)
+        c.eq(gw.q1('SELECT count(*) FROM reports'), 0, 'DA8 before the reload: no report')
+        # A new indicator and a project using it.
+        text = orig.replace('indicators = (\n', 'indicators = (\n' + GV, 1)
+        text = text.replace('projects = (\n', 'projects = (\n' + DA8, 1)
+        c.check(text.count('"DA8"') == 1 and text.count('"GV"') == 2, 'catalog edited')
+        with open(cat, 'w', encoding='utf-8') as f:
+            f.write(text)
+        opened = gw.log().count('modem: opened')
+        gw.signal(signal.SIGHUP)
+        gw.wait(lambda: gw.log().count('tinbaod: reloaded') == 1, 10, 'the reload')
+        m.sms(phone(0), 'BC DA8 HV 6 GV 2')
+        sent = m.sent(wait=20, count=1)
+        c.check(len(sent) == 1 and sent[0]['text'].startswith('Da nhan '),
+                'DA8 after the reload: a receipt (%r)' % sent)
+        rc, out, err = tinbao(gw, 'reports', '--json')
+        reps = [json.loads(line) for line in out.splitlines() if line.strip()]
+        c.eq([(r['phone'], r['project'], r['version'], r['status'], r['values']) for r in reps],
+             [(e164(0), 'DA8', 1, 'active', {'HV': 6, 'GV': 2})], 'the DA8 report as stored')
+        c.check(sent and reps and sent[0]['text'].startswith('Da nhan %s:' % reps[0]['ref']),
+                'the receipt names its ref')
+        # A broken catalog (an indicator nobody defined): refused, and why.
+        with open(cat, 'w', encoding='utf-8') as f:
+            f.write(text.replace('["HV", "GV", "KP"]', '["HV", "GV", "KP", "XYZ"]'))
+        gw.signal(signal.SIGHUP)
+        gw.wait(lambda: 'keeping the running configuration' in gw.log(), 10, 'the refusal')
+        line = [l for l in gw.log().splitlines() if 'keeping the running configuration' in l][-1]
+        c.check(('catalog %s:' % cat) in line and 'XYZ' in line, 'the log says why: %r' % line)
+        c.eq(gw.log().count('tinbaod: reloaded'), 1, 'the broken catalog was not loaded')
+        m.sms(phone(0), 'BC DA8 HV 7 GV 3')
+        sent = m.sent(wait=20, count=1)
+        c.check(len(sent) == 1 and sent[0]['text'].startswith('Da nhan '),
+                'the running catalog still takes DA8 (%r)' % sent)
+        c.eq(gw.q1("SELECT count(*) FROM reports WHERE project = 'DA8'"), 2, 'two DA8 reports')
+        c.eq(gw.log().count('modem: opened'), opened, 'SIGHUP did not touch the modem')
+        c.eq(gw.stop(), 0, 'catalog: clean exit')
+
+
+def health_in_status(c):
+    # tinbao status beside a running daemon: the modem's health as the
+    # virtual modem reports it (a SIM800: its own CSQ, model, no LTE),
+    # last message times, queue depths; a network loss and its return
+    # show at the next health check (every 10 s here).
+    with Modem(profile='sim800') as m:
+        gw = Gateway(m, users=collaborators(1), modem_conf={'health_every': '10s'})
+        t0 = int(time.time())
+        gw.start()
+        gw.wait(lambda: gw.q1("SELECT value FROM modem_health WHERE key = 'sim_use'") is not None,
+                10, 'the first health check')
+        m.sms(phone(0), 'BC DA4.1 HV 17')
+        sent = m.sent(wait=20, count=1)
+        gw.wait(lambda: gw.q1("SELECT state FROM outbox") == 'delivered', 10, 'the reply delivered')
+        ms = m.status()
+        rc, out, err = tinbao(gw, 'status', '--json')
+        st = json.loads(out)
+        h = {k: v['value'] for k, v in st['modem'].items()}
+        t1 = int(time.time())
+        last_rx, last_tx = int(h.pop('last_rx', 0)), int(h.pop('last_tx', 0))
+        c.eq(h, {'state': 'ready', 'registration': 'home', 'signal': str(ms['signal']),
+                 'operator': 'Viettel', 'model': 'SIMCOM_SIM800L', 'sim': 'ready',
+                 'sim_use': '0/%d' % ms['storage']['SM']['total'], 'pid': str(gw.proc.pid)},
+             'status: modem health as the modem reports it (CSQ %s)' % ms['signal'])
+        c.eq(ms['signal'], 18, 'the SIM800 profile answers CSQ 18')
+        c.check(t0 <= last_rx <= last_tx <= t1, 'last_rx %d, last_tx %d within [%d, %d]'
+                % (last_rx, last_tx, t0, t1))
+        c.eq(last_rx, gw.q1('SELECT received_at FROM messages'), 'last_rx is the message received')
+        c.eq(last_tx, gw.q1('SELECT sent_at FROM outbox'), 'last_tx is the reply sent')
+        c.eq(st['inbox'], {'messages': 1, 'unhandled': 0, 'incomplete': 0, 'parts_waiting': 0,
+                           'rejected': 0, 'last_received_at': st['inbox']['last_received_at']},
+             'status: inbox depths')
+        c.eq({k: v for k, v in st['outbox'].items() if k != 'last_sent_at'},
+             {'queued': 0, 'sending': 0, 'sent': 0, 'delivered': 1, 'failed': 0},
+             'status: outbox depths')
+        c.check(st['inbox']['last_received_at'] and st['outbox']['last_sent_at'],
+                'status: last message times (%r, %r)' % (st['inbox']['last_received_at'],
+                                                       st['outbox']['last_sent_at']))
+        rc, out, err = tinbao(gw, 'status')
+        c.check(rc == 0 and re.search(r'^  signal +18 ', out, re.M) and
+                re.search(r'^  operator +Viettel ', out, re.M) and
+                re.search(r'^  registration +home ', out, re.M) and
+                'inbox    1 messages' in out and
+                '0 queued, 0 sending, 0 sent, 1 delivered, 0 failed' in out,
+                'status text: %r' % out)
+        # The network goes away for longer than a health period, then back.
+        m.fault('no-network', 12)
+        gw.wait(lambda: gw.q1("SELECT value FROM modem_health WHERE key = 'registration'")
+                == 'searching', 15, 'the loss in the health table')
+        c.eq(gw.q1("SELECT value FROM modem_health WHERE key = 'signal'"), '99',
+             'no network: signal unknown (CSQ 99)')
+        rc, out, err = tinbao(gw, 'status', '--json')
+        c.eq(json.loads(out)['modem']['registration']['value'], 'searching', 'status shows the loss')
+        gw.wait(lambda: gw.q1("SELECT value FROM modem_health WHERE key = 'registration'")
+                == 'home', 25, 'the network back in the health table')
+        c.eq(gw.q1("SELECT value FROM modem_health WHERE key = 'signal'"), '18', 'signal back')
+        c.eq([r[0] for r in gw.q("SELECT value FROM modem_health_history WHERE key = 'registration'"
+                                 " ORDER BY id")], ['home', 'searching', 'home'],
+             'registration history')
+        c.eq(gw.stop(), 0, 'health: clean exit')
+        c.eq(gw.q1("SELECT value FROM modem_health WHERE key = 'state'"), 'stopped',
+             'state stopped after the exit')
+        c.eq(gw.q1("SELECT count(*) FROM modem_health WHERE key = 'pid'"), 0,
+             'no pid after a clean exit')
 
 
 def tcp_link(c):
@@ -200,8 +340,10 @@ def valgrind_session(c):
 
 def main():
     c = Checks()
-    for fn in (check_config, hup_and_term, tcp_link, second_daemon_refused, usb_identity_missing,
-               reply_cap, idle_quiet, valgrind_session):
+    for fn in (check_config, hup_and_term, hup_catalog, health_in_status, tcp_link,
+               second_daemon_refused, usb_identity_missing, reply_cap, idle_quiet, valgrind_session):
+        if len(sys.argv) > 1 and fn.__name__ not in sys.argv[1:]:
+            continue	# a scenario named on the command line runs alone
         c.run(fn)
     return c.done()
 
