@@ -4,7 +4,8 @@ the modem: tinbao user add|list|disable|enable, send, outbox, inbox, status,
 -c before or after the command, the database created owner-only, reads and
 writes while another connection holds the write lock (WAL + busy_timeout),
 and `tinbao send` poking a running tinbaod with SIGUSR1 (a stand-in process
-named tinbaod that holds the database open).
+named tinbaod that holds the database open). The same with the real daemon,
+its recorded pid and the SMS reaching the modem: test_gateway_outbox.py.
 """
 import json
 import os

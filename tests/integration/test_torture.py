@@ -24,6 +24,10 @@ def main():
     for scenario, faults in (('crash', 0), ('modem', len(MODEM_FAULTS)), ('disk', 4)):
         results.append(Campaign(seed=seed, messages=120, kills=3, faults=faults,
                                 scenario=scenario, modem_faults=MODEM_FAULTS).run())
+    for r in results:	# the SUA/HUY check is only as good as the changes it saw
+        print('  %s: %d SUA and %d HUY applied, %d unchanged, %d refused'
+              % (r.scenario, r.changes['SUA'], r.changes['HUY'], r.changes['unchanged'],
+                 r.changes['refused']))
     print(HEADER)
     for r in results:
         print(r.row())

@@ -18,7 +18,8 @@ restarted. Three scenarios:
 
 After each scenario, with the daemon left to settle: every message the network
 delivered is stored exactly once, every valid report is stored once (`tinbao
-reports --all --json`), every message that deserves an answer got exactly
+reports --all --json`), every SUA/HUY on a real ref has exactly its effect,
+once (each ref's versions and statuses replayed in dispatch order), every message that deserves an answer got exactly
 one reply row and the network saw it, strangers got one polite answer, robots
 none, the outbox is drained, nothing failed, the SIM is empty and `PRAGMA
 integrity_check` says ok.
@@ -147,6 +148,11 @@ def make_plan(rnd, n, seen):
                                'TK %d UNION SELECT * FROM users' % k, ('A%d ' % k) * 120])
             it = Item(k, kind, phone(ctv), text, 'one')
         elif kind in ('sua', 'huy'):
+            # From someone who reported before, so that most name a real ref
+            # and check_changes() sees changes, not only refusals.
+            authors = sorted(w for w, n in ctv_count.items() if n)
+            if authors:
+                ctv = rnd.choice(authors)
             it = Item(k, kind, phone(ctv), None, 'one', ref_for=kind.upper())
         elif kind == 'tk':
             who = rnd.choice(STAFF)
@@ -185,6 +191,7 @@ class Result:
         self.disk_hits = 0
         self.kept_on_sim = 0	# inbound commits refused, the message left on the SIM
         self.fault_counts = collections.Counter()
+        self.changes = collections.Counter()	# SUA/HUY applied, unchanged, refused
         self.problems = []
         self.seconds = 0.0
 
@@ -505,6 +512,7 @@ class Campaign:
         if res.resent > res.kills:
             self.problem('%d replies sent again, more than one per kill (%d)' % (res.resent, res.kills))
         self.check_reports(items)
+        self.check_changes(items)
         ic = gw.q1('PRAGMA integrity_check')
         if ic != 'ok':
             self.problem('integrity_check: %r' % ic)
@@ -551,6 +559,76 @@ class Campaign:
                          % (stray, [k for k in v1 if k not in want][:3]))
 
 
+    def check_changes(self, items):
+        """Every SUA/HUY the harness sent on a ref that exists has exactly its
+        effect, once (docs/reports.md): SUA marks the current version
+        `amended` and adds the next one (the typed value replacing the old;
+        the same value again changes nothing), HUY marks the current version
+        `cancelled`; a cancelled ref, someone else's ref or a made-up one
+        changes nothing. The messages are replayed in the order the gateway
+        dispatches them (message id) on a model of each ref's versions, and
+        every ref's rows (version, status, values, source message) must be
+        what the model says: a change lost or applied twice across the kills
+        shows as a missing or an extra version, or the wrong status."""
+        gw = self.gw
+        reps = gw.q('SELECT id, ref, version, kind, status, source_msg_id FROM reports'
+                    ' ORDER BY ref, version')
+        vals = collections.defaultdict(dict)
+        for rid, ind, v in gw.q('SELECT report_id, indicator, value FROM report_values'):
+            vals[rid][ind] = v
+        first = {r[5]: r for r in reps if r[2] == 1}
+        by_key = {it.key(): it for it in items}
+        model = {}	# ref -> author, kind, versions (values), sources, status
+        applied = collections.Counter()
+        for mid, sender, text in gw.q('SELECT id, sender, text FROM messages ORDER BY id'):
+            it = by_key.get((sender, text))
+            if it is None:
+                continue
+            if it.report:
+                r = first.get(mid)
+                if r is not None:	# a report not stored is check_reports' finding
+                    model[r[1]] = {'phone': sender, 'kind': r[3], 'versions': [vals[r[0]]],
+                                   'src': [mid], 'status': 'active'}
+                continue
+            if not it.ref_for:
+                continue
+            words = text.split()
+            mm = model.get(words[1])
+            if not mm or mm['phone'] != sender or mm['status'] != 'active':
+                applied['refused'] += 1
+                continue
+            if it.ref_for == 'HUY':
+                mm['status'] = 'cancelled'
+                applied['HUY'] += 1
+                continue
+            cur, hv = mm['versions'][-1], int(words[3])
+            if mm['kind'] != 'activity' or cur.get('HV') == hv:
+                applied['unchanged'] += 1	# a review has no HV; the same value again
+                continue
+            mm['versions'].append(dict(cur, HV=hv))
+            mm['src'].append(mid)
+            applied['SUA'] += 1
+        got = collections.defaultdict(list)
+        for rid, ref, version, kind, status, src in reps:
+            got[ref].append((version, status, vals[rid], src))
+        wrong = []
+        for ref, mm in sorted(model.items()):
+            n = len(mm['versions'])
+            want = [(k + 1, 'amended' if k < n - 1 else mm['status'], mm['versions'][k], mm['src'][k])
+                    for k in range(n)]
+            if got.get(ref) != want:
+                wrong.append((ref, want, got.get(ref)))
+        self.res.changes = applied
+        self.say('changes: %d SUA and %d HUY applied, %d unchanged, %d refused'
+                 % (applied['SUA'], applied['HUY'], applied['unchanged'], applied['refused']))
+        if wrong:
+            self.problem('%d refs whose versions are not what their SUA/HUY made, e.g. %r'
+                         % (len(wrong), wrong[:2]))
+        stray = [ref for ref in got if ref not in model]
+        if stray:
+            self.problem('%d refs from no report of the plan, e.g. %r' % (len(stray), stray[:3]))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--messages', type=int, default=1000)
@@ -571,8 +649,10 @@ def main(argv=None):
         results.append(c.run())
         r = results[-1]
         print('  %s: %d messages delivered by the network side, faults %s, %d store faults hit'
-              ' (%d inbound commits refused, the message kept on the SIM and stored later)'
-              % (sc, r.delivered, dict(r.fault_counts) or '-', r.disk_hits, r.kept_on_sim),
+              ' (%d inbound commits refused, the message kept on the SIM and stored later);'
+              ' %d SUA and %d HUY applied, %d unchanged, %d refused'
+              % (sc, r.delivered, dict(r.fault_counts) or '-', r.disk_hits, r.kept_on_sim,
+                 r.changes['SUA'], r.changes['HUY'], r.changes['unchanged'], r.changes['refused']),
               flush=True)
     print(HEADER)
     for r in results:
