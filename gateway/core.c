@@ -441,6 +441,9 @@ static void core_on_health(void *ctx, const struct modem_health *h)
 	struct core *c = ctx;
 	int64_t now = core_now(c);
 	int reg = (h->cereg == 1 || h->cereg == 5) ? h->cereg : h->creg;
+	/* Every key in one commit: one disk flush a health check (every
+	 * minute as shipped), not one per key. */
+	bool tx = store_begin(c->store) == 0;
 	core_health_check(c, store_health_set(c->store, "state", modem_state_name(h->state), true, now),
 			  "state");
 	core_health_check(c, store_health_set(c->store, "registration", core_reg_word(reg), true, now),
@@ -464,6 +467,8 @@ static void core_on_health(void *ctx, const struct modem_health *h)
 		snprintf(use, sizeof use, "%d/%d", h->sim_used, h->sim_total);
 		store_health_set(c->store, "sim_use", use, false, now);
 	}
+	if (tx)
+		core_health_check(c, store_commit(c->store), "commit");
 }
 
 static void core_on_ready(void *ctx, bool ready)

@@ -7,7 +7,7 @@
  * fails is given up after CORE_DISPATCH_ATTEMPTS (5) attempts, with an
  * event, and the message behind it is answered; a failure that goes away
  * is retried and answered; events older than 180 days are pruned a minute
- * after start and then daily. */
+ * after start and then daily; a health check is one commit. */
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -350,6 +350,48 @@ TEST(event_log_pruned_daily)
 	teardown(&e);
 }
 
+/* Idle cost: a health check (every modem.health_every, 1 min as shipped)
+ * records all its keys in one commit, one disk flush, not one per key. */
+static int wal_commits;
+static int count_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)arg;
+	(void)db;
+	(void)name;
+	(void)pages;
+	wal_commits++;
+	return SQLITE_OK;
+}
+
+TEST(health_check_is_one_commit)
+{
+	struct env e;
+	setup(&e);
+	struct fm *f = &e.f;
+	loop_advance(e.l, 300 * 1000);	/* the periodic health check and sweep */
+	wal_commits = 0;
+	sqlite3_wal_hook(store_db(e.s), count_wal_commit, NULL);
+	FM_EXPECT(f, "AT+CSQ", "\r\n+CSQ: 17,99\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+COPS?", "\r\n+COPS: 0,0,\"Viettel\",7\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CREG?", "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CNMI?", "\r\n+CNMI: 2,1,0,1,0\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CPMS?", "\r\n+CPMS: \"SM\",3,30,\"SM\",3,30,\"SM\",3,30\r\n\r\nOK\r\n");
+	FM_EXPECT(f, "AT+CMGL=4", "\r\nOK\r\n");
+	FM_QUIET(f);	/* the answers read and handled */
+	CHECK_INT(wal_commits, 1);
+	sqlite3_wal_hook(store_db(e.s), NULL, NULL);
+	/* Every key is there, from this check. */
+	CHECK_INT(q1(e.s, "SELECT value FROM modem_health WHERE key = 'signal'"), 17);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM modem_health WHERE key = 'operator'"
+		      " AND value = 'Viettel'"), 1);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM modem_health WHERE key = 'sim_use'"
+		      " AND value = '3/30'"), 1);
+	CHECK_INT(q1(e.s, "SELECT count(*) FROM modem_health WHERE key IN"
+		      " ('state', 'registration', 'model', 'sim')"), 4);
+	teardown(&e);
+}
+
 int main(void)
 {
 	log_init("test", getenv("TEST_LOG") ? LOG_LVL_DEBUG : LOG_LVL_ERR, false);
@@ -360,5 +402,6 @@ int main(void)
 	RUN(dispatch_that_always_fails_is_given_up);
 	RUN(dispatch_failure_that_goes_away_is_answered);
 	RUN(event_log_pruned_daily);
+	RUN(health_check_is_one_commit);
 	return check_done();
 }
