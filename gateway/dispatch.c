@@ -138,94 +138,18 @@ static struct report_env report_env_of(const struct dispatch_ctx *ctx)
 
 /* ---- problems, with the households a report names ---- */
 
-/* The problem text and the form offered after it in a one-problem reply,
- * out of its frame "Chua luu: <text>. Mau: <example>" (or "Gui lai:
- * <corrected report>", or no form: "Chua luu: <text>."), the documented
- * form of every problem reply (docs/sms-syntax.md). *form keeps its label
- * (" Mau: ...") and is set once, from the first problem. */
-static void unframe(const char *reply, char *text, size_t tlen, char *form, size_t flen)
-{
-	static const char head[] = "Chua luu: ";
-	static const char *const labels[] = { ". Mau: ", ". Gui lai: " };
-	const char *p = strncmp(reply, head, sizeof head - 1) ? reply : reply + sizeof head - 1;
-	const char *m = NULL;
-	for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
-		for (const char *q = strstr(p, labels[k]); q; q = strstr(q + 1, labels[k]))
-			if (!m || q > m)
-				m = q;
-	size_t n = m ? (size_t)(m - p) : strlen(p);
-	if (!m && n && p[n - 1] == '.')
-		n--;
-	snprintf(text, tlen, "%.*s", (int)n, p);
-	if (m && form && !form[0])
-		snprintf(form, flen, "%s", m + 1);
-}
-
-/* One reply naming every problem of a report: its own, as reply_problems()
- * words them, and its household codes' (office_reach_problems()), in one
- * numbered list, so that a sender fixes everything at once. reply.c words
- * a whole list of report problems; each is worded alone here and the
- * household problems join the list. What does not fit one SMS shrinks in
- * this order: the form offered (example), the codes listed (the rest
- * counted), then the problems named (the rest counted, "(+2 loi)"). */
+/* One reply naming every problem of a report: its own and its household
+ * codes' (office_reach_items(), when hc holds a failed check), in one
+ * numbered list, so that a sender fixes everything at once. The wording,
+ * the frame and what gives way when it does not fit one SMS are
+ * reply_problems_with()'s (lang/reply.h). */
 static void reply_all_problems(struct dispatch_ctx *ctx, const struct report *r,
 			       const struct report_problems *pr, const struct office_reach_check *hc)
 {
-	const struct catalog *c = ctx->env->catalog;
 	struct reply_style st = style_of(ctx->env);
-	bool staff = is_staff(ctx->sender);
-	if (!hc) {
-		reply_problems(r, pr, c, staff, &st, ctx->reply, sizeof ctx->reply);
-		return;
-	}
-	char texts[REPORT_PROBLEMS_MAX + OFFICE_REACH_ITEMS][160], sample[260] = "";
-	int nrep = 0;
-	for (int i = 0; i < pr->n && i < REPORT_PROBLEMS_MAX; i++) {
-		struct report_problems one;
-		memset(&one, 0, sizeof one);
-		one.p[0] = pr->p[i];
-		one.n = 1;
-		char buf[REPLY_BUF];
-		reply_problems(r, &one, c, staff, &st, buf, sizeof buf);
-		unframe(buf, texts[nrep], sizeof texts[0], sample, sizeof sample);
-		nrep++;
-	}
-	int maxcap = hc->nunknown > hc->nforeign ? hc->nunknown : hc->nforeign;
-	if (maxcap < 1)
-		maxcap = 1;
-	char out[1200];
-	int named_max = nrep + office_reach_problems(hc, maxcap, texts + nrep);
-	int total = named_max + pr->dropped;
-	for (int shown = named_max; shown >= 1; shown--) {
-		for (int cap = maxcap; cap >= 1; cap--) {
-			office_reach_problems(hc, cap, texts + nrep);
-			for (int with_sample = sample[0] ? 1 : 0; with_sample >= 0; with_sample--) {
-				size_t o = (size_t)snprintf(out, sizeof out, "Chua luu: ");
-				for (int i = 0; i < shown && o < sizeof out; i++) {
-					if (total > 1)
-						o += (size_t)snprintf(out + o, sizeof out - o, "%s%d) %s", i ? "; " : "",
-								      i + 1, texts[i]);
-					else
-						o += (size_t)snprintf(out + o, sizeof out - o, "%s", texts[i]);
-				}
-				if (shown < total && o < sizeof out)
-					o += (size_t)snprintf(out + o, sizeof out - o, " (+%d loi)", total - shown);
-				if (o < sizeof out && with_sample)
-					snprintf(out + o, sizeof out - o, ".%s", sample);
-				else if (o < sizeof out)
-					snprintf(out + o, sizeof out - o, ".");
-				if (reply_fits_one(out)) {
-					snprintf(ctx->reply, sizeof ctx->reply, "%.300s", out);
-					return;
-				}
-			}
-		}
-	}
-	/* Even one problem alone is too long (a very long typed code): cut. */
-	size_t cut = strlen(out) < 150 ? strlen(out) : 150;
-	while (cut > 10 && out[cut] != ' ')
-		cut--;
-	snprintf(ctx->reply, sizeof ctx->reply, "%.*s ...", (int)cut, out);
+	struct reply_items codes = hc ? office_reach_items(hc) : (struct reply_items){ 0 };
+	reply_problems_with(r, pr, hc ? &codes : NULL, ctx->env->catalog, is_staff(ctx->sender), &st,
+			    ctx->reply, sizeof ctx->reply);
 }
 
 /* The households named (MAHO) checked for the sender on `day`: 0 all may

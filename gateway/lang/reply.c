@@ -1,6 +1,8 @@
 /* reply.c: answer texts within one SMS (see reply.h). Each builder writes
  * the fullest form first and sheds parts (hints, the sample form, spacing,
- * problems beyond the first few) until the text fits. */
+ * problems beyond the first few) until the text fits. Problem replies are
+ * framed and shrunk here only, the items other wings word included
+ * (struct reply_items): no caller takes a reply apart or shrinks it again. */
 #include "lang/reply.h"
 
 #include <math.h>
@@ -399,56 +401,99 @@ static void corrected_text(const struct report *r, char *buf, size_t len)
 	}
 }
 
-/* "1) 'hm' khong ro (HN?); 2) ..." for the first `shown` problems, the
- * rest counted. */
-static void problems_body(const struct report_problems *pr, int shown, char *body, size_t len)
+/* The problems a reply can name: the report's own, then the caller's items
+ * (reply.h's struct reply_items). */
+#define NAMED_MAX (REPORT_PROBLEMS_MAX + REPLY_ITEMS_MAX)
+
+/* "Chua luu: 1) 'hm' khong ro (HN?); 2) ... (+1 loi).<label><form>" for
+ * the first `shown` of the named texts, the rest of `total` counted. One
+ * problem in all is not numbered. */
+static void problems_frame(char named[][REPLY_ITEM_LEN], int shown, int total, const char *label,
+			   const char *form, char *buf, size_t len)
 {
-	int total = pr->n + pr->dropped;
-	body[0] = 0;
-	for (int i = 0; i < shown; i++) {
-		char p[120];
-		problem_text(&pr->p[i], p, sizeof p);
-		size_t l = strlen(body);
+	size_t o = (size_t)snprintf(buf, len, "Chua luu: ");
+	for (int i = 0; i < shown && o < len; i++) {
 		if (total > 1)
-			snprintf(body + l, len - l, "%s%d) %s", i ? "; " : "", i + 1, p);
+			o += (size_t)snprintf(buf + o, len - o, "%s%d) %s", i ? "; " : "", i + 1, named[i]);
 		else
-			snprintf(body + l, len - l, "%s", p);
+			o += (size_t)snprintf(buf + o, len - o, "%s", named[i]);
 	}
-	if (shown < total) {
-		size_t l = strlen(body);
-		snprintf(body + l, len - l, " (+%d loi)", total - shown);
-	}
+	if (shown < total && o < len)
+		o += (size_t)snprintf(buf + o, len - o, " (+%d loi)", total - shown);
+	if (o < len)
+		snprintf(buf + o, len - o, ".%s%s", label, form);
 }
 
 size_t reply_problems(const struct report *r, const struct report_problems *pr, const struct catalog *c,
 		      bool staff, const struct reply_style *st, char *out, size_t outlen)
 {
+	return reply_problems_with(r, pr, NULL, c, staff, st, out, outlen);
+}
+
+size_t reply_problems_with(const struct report *r, const struct report_problems *pr,
+			   const struct reply_items *more, const struct catalog *c, bool staff,
+			   const struct reply_style *st, char *out, size_t outlen)
+{
 	(void)st;	/* problem replies stay unaccented: they quote what was typed */
 	if (outlen)
 		out[0] = 0;
 	/* The sender's own report with the fixes applied ("Gui lai": send
-	 * this) when every fix is sure, else the project's example ("Mau"). */
-	char fixed[260] = "", sample[260];
+	 * this) when every fix is sure, else the project's example ("Mau").
+	 * Both answer the report's own problems: none when it has none (the
+	 * caller's items alone), and no corrected form beside items, which
+	 * it does not fix. */
+	char fixed[260] = "", sample[260] = "";
 	struct report corrected;
-	if (report_corrected(r, pr, &corrected))
+	if (pr->n && !more && report_corrected(r, pr, &corrected))
 		corrected_text(&corrected, fixed, sizeof fixed);
-	sample_form(r, c, staff, sample, sizeof sample);
+	if (pr->n)
+		sample_form(r, c, staff, sample, sizeof sample);
 	const char *const label[] = { " Gui lai: ", " Mau: ", "" };
 	const char *const form[] = { fixed, sample, "" };
-	/* Naming every problem comes first: then the corrected form, the
-	 * example, or no form; only then fewer problems. */
-	for (int shown = pr->n; shown >= 1; shown--) {
-		char body[600];
-		problems_body(pr, shown, body, sizeof body);
-		for (int f = 0; f < 3; f++) {
-			if (f < 2 && !form[f][0])
-				continue;
-			snprintf(out, outlen, "Chua luu: %s.%s%s", body, label[f], form[f]);
-			if (reply_fits_one(out))
-				return strlen(out);
+	char named[NAMED_MAX][REPLY_ITEM_LEN];
+	int nrep = 0, nmore = 0, maxcap = 1;
+	for (; nrep < pr->n && nrep < REPORT_PROBLEMS_MAX; nrep++)
+		problem_text(&pr->p[nrep], named[nrep], sizeof named[0]);
+	if (more) {
+		maxcap = more->max_cap > 1 ? more->max_cap : 1;
+		nmore = more->items(more->ctx, maxcap, named + nrep);	/* the same at every cap */
+	}
+	int total = nrep + nmore + pr->dropped;
+	if (nrep + nmore == 0)
+		return 0;
+	/* The one shrink-to-fit loop: naming every problem comes first, then
+	 * listing every entry of the items, then offering a form (innermost:
+	 * the first to give way). Built in text, copied to out and measured
+	 * there: what the caller receives is what must fit. */
+	char text[NAMED_MAX * REPLY_ITEM_LEN + 600];
+	for (int shown = nrep + nmore; shown >= 1; shown--) {
+		/* Items not shown: their cap changes nothing. */
+		int mincap = shown > nrep ? 1 : maxcap;
+		for (int cap = maxcap; cap >= mincap; cap--) {
+			if (more)
+				more->items(more->ctx, cap, named + nrep);
+			for (int f = 0; f < 3; f++) {
+				if (f < 2 && !form[f][0])
+					continue;
+				problems_frame(named, shown, total, label[f], form[f], text, sizeof text);
+				snprintf(out, outlen, "%s", text);
+				if (reply_fits_one(out))
+					return strlen(out);
+			}
 		}
 	}
-	shorten_to_fit(out);
+	/* Even one problem alone is too long. The report's own problems quote
+	 * typed words (bounded by the parser): cut at words until it fits.
+	 * An item may quote the office's data (a long village name): cut it
+	 * within 150 characters at a word and mark the cut. */
+	if (more) {
+		size_t cut = strlen(text) < 150 ? strlen(text) : 150;
+		while (cut > 10 && text[cut] != ' ')
+			cut--;
+		snprintf(out, outlen, "%.*s ...", (int)cut, text);
+	} else {
+		shorten_to_fit(out);
+	}
 	return strlen(out);
 }
 

@@ -62,6 +62,37 @@ size_t reply_problems(const struct report *r, const struct report_problems *pr,
 		      const struct catalog *c, bool staff, const struct reply_style *st, char *out,
 		      size_t outlen);
 
+/* Problems this pure layer cannot judge (a report's household codes, which
+ * the office wing checks against its register), worded by their owner and
+ * named in the same reply as the report's own, so that a sender fixes
+ * everything at once. reply.c owns the frame ("Chua luu: 1) ...; 2) ...",
+ * the form offered, the numbering, "(+N loi)") and the shrinking; the
+ * owner only words its items, as short as asked. */
+#define REPLY_ITEM_LEN 160	/* bytes of one item, NUL included */
+#define REPLY_ITEMS_MAX 4	/* items one callback may write */
+struct reply_items {
+	/* Writes the items (ASCII, unnumbered, no final stop) into out, each
+	 * list in them showing at most cap entries and counting the rest
+	 * ("MAHO xx-9, vt-1 +3 khong co ..."); returns how many (at most
+	 * REPLY_ITEMS_MAX, the same for every cap). */
+	int (*items)(const void *ctx, int cap, char out[][REPLY_ITEM_LEN]);
+	const void *ctx;
+	int max_cap;		/* the cap that shows every entry (>= 1) */
+};
+
+/* reply_problems() with the caller's items after the report's problems,
+ * in one numbered list (more NULL: reply_problems() itself). When the text
+ * is too long for one SMS it gives way in this order: the form offered
+ * (the corrected report, then the example, then none), then the entries
+ * the items list (cap from more->max_cap down to 1, the rest counted
+ * "+N"), then the problems named (from the last, the rest counted "(+N
+ * loi)"). A form is offered only for the report's own problems: with none
+ * (items alone), and no corrected form either when there are items (it
+ * cannot fix them). */
+size_t reply_problems_with(const struct report *r, const struct report_problems *pr,
+			   const struct reply_items *more, const struct catalog *c, bool staff,
+			   const struct reply_style *st, char *out, size_t outlen);
+
 /* HD / HD DA4.1 / HD RS / HD SUA ...: the form and an example. */
 size_t reply_help(const struct catalog *c, const char *topic, const struct reply_style *st,
 		  char *out, size_t outlen);

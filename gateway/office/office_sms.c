@@ -372,7 +372,7 @@ static void code_list(const char *base, size_t stride, int n, int cap, char *buf
 		snprintf(buf + o, len - o, " +%d", n - shown);
 }
 
-int office_reach_problems(const struct office_reach_check *c, int cap, char items[][160])
+int office_reach_problems(const struct office_reach_check *c, int cap, char items[][REPLY_ITEM_LEN])
 {
 	int k = 0;
 	char list[140];
@@ -380,18 +380,33 @@ int office_reach_problems(const struct office_reach_check *c, int cap, char item
 		cap = 1;
 	if (c->nunknown) {
 		code_list(c->unknown[0], sizeof c->unknown[0], c->nunknown, cap, list, sizeof list);
-		snprintf(items[k++], 160, "MAHO %.100s khong co trong danh sach ho", list);
+		snprintf(items[k++], REPLY_ITEM_LEN, "MAHO %.100s khong co trong danh sach ho", list);
 	}
 	if (c->nforeign == 1) {
-		snprintf(items[k++], 160, "MAHO %.23s thuoc %.90s: can bo huyen moi ghi duoc", c->foreign[0],
+		snprintf(items[k++], REPLY_ITEM_LEN, "MAHO %.23s thuoc %.90s: can bo huyen moi ghi duoc", c->foreign[0],
 			 c->foreign_place);
 	} else if (c->nforeign > 1) {
 		code_list(c->foreign[0], sizeof c->foreign[0], c->nforeign, cap, list, sizeof list);
-		snprintf(items[k++], 160, "MAHO %.100s khong thuoc thon cua ban: can bo huyen moi ghi duoc", list);
+		snprintf(items[k++], REPLY_ITEM_LEN,
+			 "MAHO %.100s khong thuoc thon cua ban: can bo huyen moi ghi duoc", list);
 	}
 	if (c->too_many)
-		snprintf(items[k++], 160, "toi da %d ma ho mot bao cao", OFFICE_REACH_MAX);
+		snprintf(items[k++], REPLY_ITEM_LEN, "toi da %d ma ho mot bao cao", OFFICE_REACH_MAX);
 	return k;
+}
+
+_Static_assert(OFFICE_REACH_ITEMS <= REPLY_ITEMS_MAX, "reply.c names at most REPLY_ITEMS_MAX items");
+
+static int reach_items(const void *ctx, int cap, char out[][REPLY_ITEM_LEN])
+{
+	return office_reach_problems(ctx, cap, out);
+}
+
+struct reply_items office_reach_items(const struct office_reach_check *c)
+{
+	/* The longest list shown whole; shorter caps count the rest. */
+	int max_cap = c->nunknown > c->nforeign ? c->nunknown : c->nforeign;
+	return (struct reply_items){ reach_items, c, max_cap > 1 ? max_cap : 1 };
 }
 
 int office_record_reach(struct store *s, const char *ref, int64_t report_id, const char *project,

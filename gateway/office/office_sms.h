@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lang/reply.h"
+
 struct dispatch_ctx;
 struct store;
 struct catalog;
@@ -72,7 +74,13 @@ int office_check_reach(struct store *s, const struct catalog *cat, const struct 
  * "toi da 32 ma ho mot bao cao"; each list shows at most cap codes, the
  * rest counted ("+3"). Returns the number of items (OFFICE_REACH_ITEMS at
  * most). */
-int office_reach_problems(const struct office_reach_check *c, int cap, char items[][160]);
+int office_reach_problems(const struct office_reach_check *c, int cap, char items[][REPLY_ITEM_LEN]);
+
+/* The same items for lang/reply.h's reply_problems_with(), which names
+ * them after the report's own problems and shrinks the whole reply (the
+ * office words the items; the frame is reply.c's). c must outlive the
+ * returned struct. */
+struct reply_items office_reach_items(const struct office_reach_check *c);
 
 /* Records the reach of a stored report (ref, its row id, project code) for
  * codes already checked. Returns how many were new, or negative. */
