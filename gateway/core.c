@@ -69,7 +69,7 @@ struct core {
 	bool batch_open;
 	int batch_slots[CORE_BATCH_MAX];
 	int nbatch_slots, nbatch_acks, nbatch;
-	bool batch_assembled;
+	int64_t batch_rx_at;	/* when the group's last whole message came; 0: none */
 	bool stopping;
 	/* the outbox row being sent */
 	bool sending;
@@ -275,7 +275,7 @@ static bool core_batch_join(struct core *c)
 		return false;
 	c->batch_open = true;
 	c->nbatch_slots = c->nbatch_acks = c->nbatch = 0;
-	c->batch_assembled = false;
+	c->batch_rx_at = 0;
 	loop_timer_arm(c->loop, &c->t_batch, 0);
 	return true;
 }
@@ -290,8 +290,11 @@ static void core_batch_flush(struct core *c)
 	loop_timer_stop(c->loop, &c->t_batch);
 	c->batch_open = false;
 	int64_t now = core_now(c);
-	if (c->batch_assembled)
-		core_health_check(c, store_health_set_int(c->store, "last_rx", now, false, now), "last_rx");
+	/* last_rx is the message's received time, not the commit's: a loaded
+	 * box may commit the group a second or more after reading it. */
+	if (c->batch_rx_at)
+		core_health_check(c, store_health_set_int(c->store, "last_rx", c->batch_rx_at, false, now),
+				  "last_rx");
 	if (store_commit(c->store) < 0) {
 		c->stats.store_errors++;
 		log_err("core: cannot store %d received message part(s) (%s); they stay on the SIM "
@@ -303,7 +306,7 @@ static void core_batch_flush(struct core *c)
 		modem_delete(c->modem, c->batch_slots[i]);
 	for (int i = 0; i < c->nbatch_acks && c->modem; i++)
 		modem_ack_direct(c->modem);
-	if (c->batch_assembled)
+	if (c->batch_rx_at)
 		core_dispatch_soon(c);
 	core_concat_arm(c);
 	core_outbox_next(c);
@@ -376,7 +379,7 @@ static bool core_commit_pdu(struct core *c, const char *hex, int tpdu_len, const
 	case INBOX_ASSEMBLED:
 	case INBOX_LATE:
 		c->stats.stored++;
-		c->batch_assembled = true;
+		c->batch_rx_at = now;
 		log_info("core: message %lld from %s stored %s", (long long)res.message_id, sender, where);
 		break;
 	}
