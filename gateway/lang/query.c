@@ -433,18 +433,23 @@ static int append(char *out, size_t outlen, size_t *n, const char *piece, size_t
 	return 1;
 }
 
+void query_place_label(const struct query *q, char *out, size_t outlen)
+{
+	if (q->village)
+		snprintf(out, outlen, "%.70s %.70s", q->village->name_ascii,
+			 q->commune ? q->commune->name_ascii : "");
+	else if (q->commune)
+		snprintf(out, outlen, "%s", q->commune->name_ascii);
+	else
+		snprintf(out, outlen, "toan huyen");
+}
+
 size_t query_format(const struct query *q, const struct office_totals *t,
 		    const struct catalog *cat, int communes_total, char *out, size_t outlen)
 {
 	char per[48], place[160], head[320];
 	period_format(&q->period, per, sizeof per);
-	if (q->village)
-		snprintf(place, sizeof place, "%.70s %.70s", q->village->name_ascii,
-			 q->commune ? q->commune->name_ascii : "");
-	else if (q->commune)
-		snprintf(place, sizeof place, "%s", q->commune->name_ascii);
-	else
-		snprintf(place, sizeof place, "toan huyen");
+	query_place_label(q, place, sizeof place);
 	const char *what = q->project[0] ? q->project : "";
 	const char *ind = q->indicator ? q->indicator->code : "";
 	if (q->commune || q->village)

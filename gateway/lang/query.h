@@ -81,6 +81,10 @@ int query_authorize(struct query *q, const struct user *u, const struct catalog 
 size_t query_format(const struct query *q, const struct office_totals *t,
 		    const struct catalog *cat, int communes_total, char *out, size_t outlen);
 
+/* The place a reply names: "Thon 3 Vo Tranh", "Vo Tranh" or "toan huyen"
+ * (the whole district), ASCII. */
+void query_place_label(const struct query *q, char *out, size_t outlen);
+
 /* The refusal / hint reply for a failed parse. */
 size_t query_format_error(const struct query *q, char *out, size_t outlen);
 

@@ -94,13 +94,7 @@ static int tk_coverage(struct dispatch_ctx *ctx, const struct query *q)
 		return rc;
 	char per[48], place[160], head[240];
 	period_format(&q->period, per, sizeof per);
-	if (q->village)
-		snprintf(place, sizeof place, "%.70s %.70s", q->village->name_ascii,
-			 q->commune ? q->commune->name_ascii : "");
-	else if (q->commune)
-		snprintf(place, sizeof place, "%s", q->commune->name_ascii);
-	else
-		snprintf(place, sizeof place, "toan huyen");
+	query_place_label(q, place, sizeof place);
 	snprintf(head, sizeof head, "TK TIEP CAN %s %s", per, place);
 	const char *list[COVERAGE_LISTED];
 	for (int i = 0; i < x.nlisted; i++)

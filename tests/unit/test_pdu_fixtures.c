@@ -54,6 +54,21 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
+/* Cuts a line at its tabs into at most max fields; returns how many. */
+static int split_fields(char *line, char **f, int max)
+{
+	int nf = 0;
+	for (char *p = line; nf < max; nf++) {
+		f[nf] = p;
+		char *tab = strchr(p, '\t');
+		if (!tab)
+			return nf + 1;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	return nf;
+}
+
 static FILE *open_fixture(const char *name)
 {
 	char path[1024];
@@ -108,17 +123,7 @@ static int check_file(const char *name)
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		char *f[FIELDS];
-		int nf = 0;
-		for (char *p = line; nf < FIELDS; nf++) {
-			f[nf] = p;
-			char *tab = strchr(p, '\t');
-			if (!tab) {
-				nf++;
-				break;
-			}
-			*tab = '\0';
-			p = tab + 1;
-		}
+		int nf = split_fields(line, f, FIELDS);
 		CHECKF(nf == FIELDS, "%s:%d: %d fields", name, lineno, nf);
 		if (nf != FIELDS)
 			continue;
@@ -274,17 +279,7 @@ static int check_fields(void)
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		char *f[G_FIELDS];
-		int nf = 0;
-		for (char *p = line; nf < G_FIELDS; nf++) {
-			f[nf] = p;
-			char *tab = strchr(p, '\t');
-			if (!tab) {
-				nf++;
-				break;
-			}
-			*tab = '\0';
-			p = tab + 1;
-		}
+		int nf = split_fields(line, f, G_FIELDS);
 		CHECKF(nf == G_FIELDS, "gammu_fields.tsv:%d: %d fields", lineno, nf);
 		if (nf != G_FIELDS)
 			continue;
