@@ -17,22 +17,16 @@ import sys
 import tempfile
 import threading
 import time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gwctl import Checks  # noqa: E402
 
 BUILD = os.environ.get('TINBAO_BUILD', 'build')
 ROOT = os.environ.get('TINBAO_ROOT', os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
 TINBAO = os.path.join(BUILD, 'tinbao')
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print('FAIL: %s' % what, flush=True)
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def run(*args, env=None):
@@ -209,8 +203,7 @@ def main():
     rc, out, err = run('-c', bad, 'status')
     check(rc == 1 and 'bad.conf:1: modem.baud: expected an integer' in err, 'bad config: %r' % err)
 
-    print('%d passed, %d failed' % (passed, failed))
-    return 1 if failed else 0
+    return CHECKS.done()
 
 
 if __name__ == '__main__':

@@ -16,6 +16,8 @@ small register written here (so every figure is known) and a fixed clock
 Prints "N passed, N failed".
 """
 import csv, datetime, io, json, os, subprocess, sys, tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gwctl import Checks  # noqa: E402
 
 ROOT = os.environ.get("TINBAO_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("TINBAO_BUILD", os.path.join(ROOT, "build"))
@@ -23,20 +25,8 @@ TINBAO = os.path.join(BUILD, "tinbao")
 VN = datetime.timezone(datetime.timedelta(hours=7))
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=VN)
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, flush=True)
-
-
-def eq(got, want, what):
-    check(got == want, "%s: got %r, want %r" % (what, got, want))
+CHECKS = Checks()
+check, eq = CHECKS.check, CHECKS.eq
 
 
 def run(env, *args):
@@ -226,8 +216,7 @@ def main():
     listing(env)
     coverage(env)
     export(env)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return CHECKS.done()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@
 Prints "N passed, N failed".
 """
 import csv, io, json, os, random, re, sqlite3, subprocess, sys, tempfile, datetime
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gwctl import Checks  # noqa: E402
 
 ROOT = os.environ.get("TINBAO_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("TINBAO_BUILD", os.path.join(ROOT, "build"))
@@ -25,16 +27,8 @@ FIX = os.path.join(ROOT, "tests", "fixtures", "households")
 VN = datetime.timezone(datetime.timedelta(hours=7))
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=VN)
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, flush=True)
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def run(env, *args, ok=True):
@@ -323,8 +317,7 @@ def main():
 
     summary_commune(env, db)
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return CHECKS.done()
 
 
 if __name__ == "__main__":

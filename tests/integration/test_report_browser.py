@@ -12,21 +12,15 @@ Without Chromium the test says SKIPPED with the reason and counts nothing.
 Prints "N passed, N failed".
 """
 import datetime, os, re, shutil, sqlite3, struct, subprocess, sys, tempfile, zlib
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gwctl import Checks  # noqa: E402
 
 ROOT = os.environ.get("TINBAO_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("TINBAO_BUILD", os.path.join(ROOT, "build"))
 TINBAO = os.path.join(BUILD, "tinbao")
 VN = datetime.timezone(datetime.timedelta(hours=7))
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, flush=True)
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def png_pixels(path):
@@ -140,8 +134,7 @@ def main():
         check(1 <= pages <= 60, "PDF pages: %d" % pages)
         check(boxes and all(abs(float(a) - 595.9) < 2 and abs(float(b) - 842.9) < 2 for a, b in boxes),
               "A4 pages: %s" % boxes[:2])
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return CHECKS.done()
 
 
 if __name__ == "__main__":

@@ -18,22 +18,15 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from modemctl import Modem  # noqa: E402
+from gwctl import Checks  # noqa: E402
 
 BUILD = os.environ.get('TINBAO_BUILD', 'build')
 TINBAO = os.path.join(BUILD, 'tinbao')
-passed = failed = 0
+CHECKS = Checks()
+check = CHECKS.check
 
 # A +CUSD: URC, its quoted text allowed to span lines (menus).
 CUSD = re.compile(rb'\r\n(\+CUSD: [0-5](?:,"[^"]*"(?:,\d+)?)?)\r\n')
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print('FAIL', what, flush=True)
 
 
 def tinbao(*args):
@@ -141,8 +134,7 @@ def main():
     rc, out, err = tinbao('ussd', 'encode', 'a"b')
     check(rc == 1 and 'quotes' in err, 'bad code refused: %d %r' % (rc, err))
 
-    print('%d passed, %d failed' % (passed, failed))
-    return 1 if failed else 0
+    return CHECKS.done()
 
 
 if __name__ == '__main__':
