@@ -40,7 +40,7 @@ struct loop {
 	struct loop_sig sigs[8];
 	size_t nsigs;
 	unsigned long wakeups;
-	unsigned long timer_wakeups;	/* poll() returned 0: only a timer was due */
+	unsigned long timer_wakeups;	/* of those, poll() returned 0: a timer was due */
 };
 
 static int64_t loop_mono_ms(void)
@@ -257,10 +257,15 @@ int loop_run_once(struct loop *l, int max_wait_ms)
 	size_t n = l->nw;
 	for (size_t i = 0; i < n; i++)
 		l->pfd[i] = (struct pollfd){ .fd = l->w[i].fd, .events = l->w[i].events };
-	int r = poll(l->pfd, n, loop_next_timeout(l, max_wait_ms));
-	l->wakeups++;
-	if (r == 0)
-		l->timer_wakeups++;
+	int wait = loop_next_timeout(l, max_wait_ms);
+	int r = poll(l->pfd, n, wait);
+	/* A poll() that may have slept has woken up; one with a zero timeout
+	 * (a timer re-armed for 0 ms, run after the fds) has not. */
+	if (wait != 0) {
+		l->wakeups++;
+		if (r == 0)
+			l->timer_wakeups++;
+	}
 	if (r < 0 && errno != EINTR)
 		return -1;
 	if (r > 0) {

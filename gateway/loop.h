@@ -63,7 +63,8 @@ bool loop_stopped(const struct loop *l);
 /* Fake clock only: moves time by ms, firing every timer due on the way in
  * deadline order. */
 void loop_advance(struct loop *l, int64_t ms);
-/* Counts poll() wake-ups (idle-quiet checks and the bench read it). */
+/* Counts poll() wake-ups (idle-quiet checks and the bench read it): calls
+ * that may have slept, i.e. not those with a zero timeout. */
 unsigned long loop_wakeups(const struct loop *l);
 /* Of those, the ones with no fd ready: poll() ran out because a timer was
  * due (tinbaod logs both on SIGUSR2; bench/e2e.py compares them with the

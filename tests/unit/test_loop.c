@@ -190,7 +190,8 @@ TEST(idle_loop_sleeps_until_its_timer)
 
 /* The counters SIGUSR2 logs: a periodic timer (every 40 ms, three times)
  * wakes the loop once per period and each of those is a timer wake-up; data
- * on an fd is a wake-up but not a timer one. */
+ * on an fd is a wake-up but not a timer one; a round for a timer due at once
+ * is neither. */
 TEST(wakeups_counted_per_period_and_by_cause)
 {
 	struct loop *l = loop_new(false);
@@ -216,6 +217,16 @@ TEST(wakeups_counted_per_period_and_by_cause)
 	CHECK_INT(w.got, 1);
 	CHECK_INT(loop_wakeups(l) - w1, 1);
 	CHECK_INT(loop_timer_wakeups(l) - t1, 0);
+	/* A timer re-armed for 0 ms runs in a round of its own whose poll()
+	 * does not sleep: not a wake-up. */
+	struct tick z = { .l = l, .times = 1 };
+	loop_timer_init(&z.t, tick_fn, &z);
+	loop_timer_arm(l, &z.t, 0);
+	unsigned long w2 = loop_wakeups(l), t2 = loop_timer_wakeups(l);
+	CHECK(loop_run_once(l, 1000) == 0);
+	CHECK_INT(z.fired, 1);
+	CHECK_INT(loop_wakeups(l) - w2, 0);
+	CHECK_INT(loop_timer_wakeups(l) - t2, 0);
 	loop_fd_del(l, p[0]);
 	close(p[0]);
 	close(p[1]);
