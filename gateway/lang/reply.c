@@ -248,9 +248,35 @@ size_t reply_receipt(const struct report *r, const char *ref, int version, const
 
 /* ---- problems ---- */
 
-static void problem_text(const struct report_problem *p, char *buf, size_t len)
+/* "DA2/DA3.1": the projects (at most three, catalog order) that take the
+ * indicator code, for a sender who picked the wrong project. */
+static void projects_taking(const struct catalog *c, const char *code, char *buf, size_t len)
+{
+	buf[0] = 0;
+	const struct catalog_indicator *ind = c ? catalog_indicator_by_code(c, code) : NULL;
+	if (!ind)
+		return;
+	size_t n = 0;
+	int shown = 0;
+	for (size_t i = 0; i < catalog_project_count(c) && shown < 3; i++) {
+		const struct catalog_project *p = catalog_project_at(c, i);
+		if (p->review || !catalog_project_allows(p, ind))
+			continue;
+		int w = snprintf(buf + n, len - n, "%s%s", shown ? "/" : "", p->code);
+		if (w < 0 || (size_t)w >= len - n) {
+			buf[n] = 0;
+			return;
+		}
+		n += (size_t)w;
+		shown++;
+	}
+}
+
+static void problem_text(const struct report_problem *p, const struct catalog *c, char *buf,
+			 size_t len)
 {
 	const char *s = p->subject, *h = p->hint;
+	char other[48];
 	switch (p->code) {
 	case REPORT_P_UNKNOWN_WORD:
 		if (*h)
@@ -268,7 +294,11 @@ static void problem_text(const struct report_problem *p, char *buf, size_t len)
 			snprintf(buf, len, "khong co du an %s", s);
 		break;
 	case REPORT_P_NOT_ALLOWED:
-		snprintf(buf, len, "%s khong thuoc %s", s, h);
+		projects_taking(c, s, other, sizeof other);
+		if (other[0])
+			snprintf(buf, len, "%s khong thuoc %s (%s?)", s, h, other);
+		else
+			snprintf(buf, len, "%s khong thuoc %s", s, h);
 		break;
 	case REPORT_P_NO_NUMBER:
 		snprintf(buf, len, "%s thieu so", s);
@@ -453,7 +483,7 @@ size_t reply_problems_with(const struct report *r, const struct report_problems 
 	char named[NAMED_MAX][REPLY_ITEM_LEN];
 	int nrep = 0, nmore = 0, maxcap = 1;
 	for (; nrep < pr->n && nrep < REPORT_PROBLEMS_MAX; nrep++)
-		problem_text(&pr->p[nrep], named[nrep], sizeof named[0]);
+		problem_text(&pr->p[nrep], c, named[nrep], sizeof named[0]);
 	if (more) {
 		maxcap = more->max_cap > 1 ? more->max_cap : 1;
 		nmore = more->items(more->ctx, maxcap, named + nrep);	/* the same at every cap */

@@ -38,13 +38,11 @@ int report_check_values(const struct report *r, struct report_problems *pr)
 		fmt_num(v->value, num, sizeof num);
 		snprintf(subj, sizeof subj, "%s %s", v->ind->code, num);
 		if (!allowed) {
-			/* The corrected form leaves it out: the rest is still the
-			 * sender's report, and the reply names what was dropped. */
-			struct report_problem *bad = report_problem_add(pr, REPORT_P_NOT_ALLOWED, v->ind->code, p->code);
-			if (bad) {
-				bad->fix.kind = REPORT_FIX_DROP;
-				bad->fix.value = *v;
-			}
+			/* No sure fix: leaving it out would have the sender resend a
+			 * report without it (five cows under a vocational project are
+			 * more likely a wrong project than cows to forget), so the
+			 * reply shows the project's example instead. */
+			report_problem_add(pr, REPORT_P_NOT_ALLOWED, v->ind->code, p->code);
 			continue;
 		}
 		if (negative) {
@@ -162,15 +160,6 @@ int report_check(struct report *r, const struct report_env *env, struct report_p
 	return pr->n + pr->dropped - before;
 }
 
-/* Is values[k] of r dropped by a fix? */
-static bool dropped(const struct report *r, int k, const struct report_problems *pr)
-{
-	for (int i = 0; i < pr->n; i++)
-		if (pr->p[i].fix.kind == REPORT_FIX_DROP && pr->p[i].fix.value.ind == r->values[k].ind)
-			return true;
-	return false;
-}
-
 /* Appends the values the fixes put before values[pos]. */
 static void add_fixed_at(int pos, const struct report_problems *pr, struct report *out)
 {
@@ -195,7 +184,7 @@ bool report_corrected(const struct report *r, const struct report_problems *pr, 
 	out->nvalues = 0;
 	for (int k = 0; k < r->nvalues; k++) {
 		add_fixed_at(k, pr, out);
-		if (!dropped(r, k, pr) && out->nvalues < REPORT_VALUES_MAX)
+		if (out->nvalues < REPORT_VALUES_MAX)
 			out->values[out->nvalues++] = r->values[k];
 	}
 	add_fixed_at(r->nvalues, pr, out);

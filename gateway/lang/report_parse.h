@@ -82,7 +82,6 @@ struct report_value {
 enum report_fix_kind {
 	REPORT_FIX_NONE,
 	REPORT_FIX_VALUE,	/* value goes in before values[pos] ("HM 10" → HN 10) */
-	REPORT_FIX_DROP,	/* value.ind is left out (not in the project) */
 	REPORT_FIX_PROJECT,	/* project replaces the one typed (DA5.1 → DA5) */
 };
 

@@ -274,9 +274,9 @@ TEST(problem_replies)
 		/* Not in the project: left out of the corrected form, unless
 		 * nothing would be left. */
 		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 BO 5",
-		  "Chua luu: BO khong thuoc DA4.1. Gui lai: BC DA4.1 HV 25" },
+		  "Chua luu: BO khong thuoc DA4.1 (DA2/DA3.1?). Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
 		{ "ctv:vo-tranh/thon-3", "BC DA3.2 HV 25",
-		  "Chua luu: HV khong thuoc DA3.2. Mau: BC DA3.2 TE 40 HN 22 CN 18" },
+		  "Chua luu: HV khong thuoc DA3.2 (DA4.1?). Mau: BC DA3.2 TE 40 HN 22 CN 18" },
 		/* Breakdown above total, value out of range, dates, numbers. */
 		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 HN 20 CN 10",
 		  "Chua luu: HN+CN=30 lon hon HV=25. Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
@@ -296,7 +296,7 @@ TEST(problem_replies)
 		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 HM 10 CM 8",
 		  "Chua luu: 1) 'hm' khong ro (HN?); 2) 'cm' khong ro (CN?). Gui lai: BC DA4.1 HV 25 HN 10 CN 8" },
 		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 BO 5 LON 3",
-		  "Chua luu: 1) BO khong thuoc DA4.1; 2) LON khong thuoc DA4.1. Gui lai: BC DA4.1 HV 25" },
+		  "Chua luu: 1) BO khong thuoc DA4.1 (DA2/DA3.1?); 2) LON khong thuoc DA4.1 (DA2/DA3.1?). Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
 		{ "ctv:vo-tranh/thon-3", "BC DA4.1 HV 25 HM 10 CM 8 ngay 30/12/2026",
 		  "Chua luu: 1) ngay 30/12/2026 chua toi; 2) 'hm' khong ro (HN?); 3) 'cm' khong ro (CN?). "
 		  "Mau: BC DA4.1 LOP 1 HV 25 HN 10 CN 8 TN 7 PN 12 KP 30" },
