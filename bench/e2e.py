@@ -10,24 +10,45 @@ through scripts/bench.sh with the -O2 build).
    gammu-smsd's `inbox` rows (SQL service, sqlite3 driver through libdbi),
    smsd's files in its incoming spool. CPU seconds (user+system, every
    process of the gateway, from /proc) and peak RSS (VmHWM, summed over the
-   gateway's processes) at that moment. tinbaod also parses each report,
-   stores it and queues its receipt meanwhile; the others only store.
+   gateway's processes) at that moment, and CPU time per message (those CPU
+   seconds / N). tinbaod also parses each report, stores it and queues its
+   receipt meanwhile; the others only store.
 2. Latency (tinbaod): one message at a time; from the modem writing +CMTI to
    the gateway's AT+CMGS of the reply, both read from the modem's own trace
    (millisecond clock). Median and 99th percentile.
-3. Idle: nothing arriving for --idle seconds: CPU time and wake-ups
-   (voluntary context switches, i.e. returns from poll/sleep) scaled to an
-   hour, for each gateway.
+3. Idle, tinbaod: nothing arriving for --idle seconds with the shipped
+   config's periodic settings (modem.sweep_every, modem.health_every,
+   limits.outbox_check_every, read from --periodic-from, default
+   config/tinbao.conf; the rest of the bench config is gwctl's test config).
+   The default length is the smallest multiple of every period that covers
+   the longest one twice (shipped: 5m, 1m, 1m -> 600 s), and the window is
+   placed between timer firings, so each check's count is exact. The
+   daemon's own loop counters (SIGUSR2 logs them at both ends) give the
+   wake-ups, and the modem's trace the AT commands sent; both are compared
+   with what the configured checks predict (each fires once per period, at
+   most one wake-up each: none when it falls due while the loop is awake for
+   another; a health check is 6 AT commands on this LTE profile, a sweep 1,
+   each answer one wake-up; the office schedule's ticks are predicted from
+   its own "next look in" log lines) and any excess is flagged. CPU time and voluntary
+   context switches (returns from poll and waits for disk flushes) are read
+   from /proc as well.
+   Idle, gammu-smsd and smsd: --idle-others seconds (default 60; both poll
+   the modem all the time), CPU time and voluntary context switches. Every
+   idle figure is also given scaled to an hour.
 
-Usage: e2e.py [--messages N] [--idle S] [--latency N] [--only tinbao,gammu,smsd]
+Usage: e2e.py [--messages N] [--idle S] [--idle-others S] [--latency N]
+              [--periodic-from CONF] [--only tinbao,gammu,smsd]
 Prints a table and the ratios; exits non-zero only when a gateway failed to
 store everything (a benchmark that cannot finish is a failure, slowness is
-not).
+not). Excess idle wake-ups are flagged in the output ("EXCESS"), not in the
+exit status.
 """
 import argparse
+import math
 import os
 import random
 import re
+import signal
 import shutil
 import sqlite3
 import statistics
@@ -46,6 +67,52 @@ NSENDERS = 50
 GAMMU_SQL = ['/usr/share/doc/gammu-smsd/examples/sqlite.sql',
              '/usr/share/doc/gammu/examples/sql/sqlite.sql']
 HZ = os.sysconf('SC_CLK_TCK')
+SHIPPED_CONF = os.path.join(ROOT, 'config', 'tinbao.conf')
+# The periodic checks an idle tinbaod runs, as (group, key) in tinbao.conf.
+PERIODIC = (('modem', 'sweep_every'), ('modem', 'health_every'),
+            ('limits', 'outbox_check_every'))
+# What each modem check sends (gateway/modem/modem_sms.c: modem_health_run()
+# on an LTE module such as the bench's EC25 profile, modem_sweep()).
+HEALTH_CMDS = ('AT+CSQ', 'AT+COPS?', 'AT+CREG?', 'AT+CEREG?', 'AT+CNMI?', 'AT+CPMS?')
+SWEEP_CMDS = ('AT+CMGL=4',)
+PRUNE_FIRST, PRUNE_EVERY = 60, 86400	# gateway/core.c: CORE_PRUNE_FIRST_MS, _EVERY_MS
+
+
+# -- the shipped periodic settings -------------------------------------------------
+def parse_duration(text):
+    """tinbao.conf durations ("90s", "10m", "1h30m"; conf_parse_duration)."""
+    if not re.fullmatch(r'(\d+[smhd])+', text):
+        raise ValueError('not a duration: %r' % text)
+    unit = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400}
+    return sum(int(n) * unit[u] for n, u in re.findall(r'(\d+)([smhd])', text))
+
+
+def periodic_settings(path):
+    """{'sweep_every': ('5m', 300), ...} read from a tinbao.conf."""
+    with open(path) as f:
+        text = re.sub(r'#[^\n]*', '', f.read())
+    out = {}
+    for group, key in PERIODIC:
+        g = re.search(r'\b%s\s*[=:]\s*\{(.*?)\}\s*;' % group, text, re.S)
+        m = g and re.search(r'\b%s\s*[=:]\s*"([^"]*)"' % key, g.group(1))
+        if not m:
+            raise SystemExit('e2e: %s has no %s.%s' % (path, group, key))
+        out[key] = (m.group(1), parse_duration(m.group(1)))
+    return out
+
+
+def default_idle(periods):
+    """The smallest multiple of every period that covers the longest twice."""
+    ps = [p for _, p in periods.values() if p > 0]
+    if not ps:
+        return 600
+    lcm = 1
+    for p in ps:
+        lcm = lcm * p // math.gcd(lcm, p)
+    t = lcm
+    while t < 2 * max(ps):
+        t += lcm
+    return t
 
 
 # -- /proc accounting ------------------------------------------------------
@@ -128,12 +195,177 @@ def wait_count(count_fn, n, proc, timeout):
 
 
 def idle(pid, seconds):
+    """gammu-smsd, smsd: CPU and voluntary switches over `seconds`, per hour."""
     time.sleep(3)	# the last delivery reports and log writes settle first
     c0, _, v0 = proc_usage(pid)
     time.sleep(seconds)
     c1, _, v1 = proc_usage(pid)
     scale = 3600.0 / seconds
     return (c1 - c0) * scale, (v1 - v0) * scale
+
+
+# -- tinbaod's idle: wake-ups against the configured checks -----------------------
+LOG_TIME = re.compile(r'^(\d\d):(\d\d):(\d\d\.\d{3}) ', re.M)
+
+
+def log_times(log, pattern):
+    """Monotonic seconds of every log line matching pattern (tinbaod logs
+    local wall-clock HH:MM:SS.mmm), with the match."""
+    now_wall, now_mono = time.time(), time.monotonic()
+    lt = time.localtime(now_wall)
+    now_day = lt.tm_hour * 3600 + lt.tm_min * 60 + lt.tm_sec + now_wall % 1
+    out = []
+    for line in log.splitlines():
+        m = LOG_TIME.match(line)
+        hit = m and re.search(pattern, line)
+        if hit:
+            d = now_day - (int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3)))
+            if d < -1:
+                d += 86400	# written before midnight
+            out.append((now_mono - d, hit))
+    return out
+
+
+def firings(phase, period, w0, w1, first=None):
+    """Times phase + k * period (k >= 1), or phase + first then every period,
+    that fall in [w0, w1)."""
+    if period <= 0:
+        return []
+    t = phase + (first if first is not None else period)
+    if t < w0:
+        t += math.ceil((w0 - t) / period) * period
+    out = []
+    while t < w1:
+        out.append(t)
+        t += period
+    return out
+
+
+def usr2(gw, timeout=10):
+    """SIGUSR2 -> (wake-ups, timer wake-ups) from the line it logs."""
+    pat = re.compile(r'SIGUSR2: (\d+) loop wake-ups since start, (\d+) of them timers alone')
+    before = len(pat.findall(gw.log()))
+    gw.signal(signal.SIGUSR2)
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        got = pat.findall(gw.log())
+        if len(got) > before:
+            return int(got[-1][0]), int(got[-1][1])
+        time.sleep(0.01)
+    raise RuntimeError('tinbaod logged no SIGUSR2 line (an old build?)')
+
+
+def trace_commands(m, w0, w1):
+    """AT commands the gateway wrote in [w0, w1) (monotonic s), from the
+    modem's trace (monotonic ms)."""
+    out = []
+    with open(m.log_path, 'rb') as f:
+        for raw in f:
+            parts = raw.decode('utf-8', 'replace').rstrip('\n').split(' ', 2)
+            if len(parts) < 3 or not parts[0].isdigit() or parts[1] != '<<':
+                continue
+            cmd = parts[2].replace('\\r', '').strip()	# the trace writes CR as \r
+            if cmd.upper().startswith('AT') and w0 <= int(parts[0]) / 1000.0 < w1:
+                out.append(cmd)
+    return out
+
+
+def tinbao_idle(gw, m, seconds, periods, t_start, conf_path):
+    """The idle window of tinbaod: returns (CPU s, voluntary switches, window
+    length s, report lines, excess wake-ups and AT commands)."""
+    P = {k: v[1] for k, v in periods.items()}
+    time.sleep(3)	# the last delivery reports and log writes settle first
+    log = gw.log()
+    started = log_times(log, r'tinbaod: started')
+    ready = log_times(log, r'modem: \S+ -> ready')
+    core0 = started[-1][0] if started else t_start	# core_start arms the outbox check, prune
+    modem0 = ready[-1][0] if ready else t_start	# READY arms the sweep and health timers
+    # Start after the first prune (start + 60 s, then daily) and as far as
+    # possible from every firing, so that each count is exact.
+    earliest = max(time.monotonic() + 1, core0 + PRUNE_FIRST + 5)
+    search = max(P['health_every'], P['outbox_check_every'], 1)
+    sched = [(core0, P['outbox_check_every']), (modem0, P['health_every']),
+             (modem0, P['sweep_every'])]
+
+    def margin(w):
+        d = search
+        for phase, per in sched:
+            if per > 0:
+                x = (w - phase) % per
+                d = min(d, x, per - x)
+        return d
+    w0 = max((earliest + i * 0.25 for i in range(int(search * 4))), key=margin)
+    time.sleep(max(0.0, w0 - time.monotonic()))
+    w0 = time.monotonic()
+    n0, t0 = usr2(gw)
+    c0, _, v0 = proc_usage(gw.proc.pid)
+    time.sleep(max(0.0, w0 + seconds - time.monotonic()))
+    c1, _, v1 = proc_usage(gw.proc.pid)
+    w1 = time.monotonic()
+    n1, t1 = usr2(gw)
+    log = gw.log()
+
+    # What the configuration predicts for [w0, w1).
+    n_out = len(firings(core0, P['outbox_check_every'], w0, w1))
+    n_health = len(firings(modem0, P['health_every'], w0, w1))
+    n_sweep = len(firings(modem0, P['sweep_every'], w0, w1))
+    n_prune = len(firings(core0, PRUNE_EVERY, w0, w1, first=PRUNE_FIRST))
+    # The office schedule says when it looks next (at most hourly): a tick in
+    # the window is expected when the tick before it announced that time.
+    ticks = [(t, int(h.group(1)))
+             for t, h in log_times(log, r'office: tick: .* next look in (\d+) s')]
+    n_office = odd_office = 0
+    for (ta, na), (tb, _) in zip(ticks, ticks[1:]):
+        if w0 <= tb < w1:
+            if abs(tb - (ta + na)) <= 2:
+                n_office += 1
+            else:
+                odd_office += 1
+    due = [ta + na for ta, na in ticks[-1:] if w0 <= ta + na < w1 - 2]
+    n_office += len(due)	# announced for inside the window (may have left no line yet)
+    cmds = trace_commands(m, w0, w1)
+    n_hcmd = sum(c in HEALTH_CMDS for c in cmds)
+    n_scmd = sum(c in SWEEP_CMDS for c in cmds)
+    other = [c for c in cmds if c not in HEALTH_CMDS and c not in SWEEP_CMDS]
+    want_cmds = n_health * len(HEALTH_CMDS) + n_sweep * len(SWEEP_CMDS)
+    # Each timer firing wakes the loop at most once; it wakes it not at all
+    # when it falls due while the loop is awake for another check (the
+    # sweep shares the health timer's phase, and the kernel lets a long
+    # poll() return up to 0.1 % late, so checks drift into each other).
+    # Each AT answer is one read, one wake-up; the closing SIGUSR2 is one.
+    firing = n_out + n_health + n_sweep + n_prune + n_office
+    answers = want_cmds
+    got, got_t = n1 - n0, t1 - t0
+    got_fd = got - got_t
+    excess = (max(0, got_t - firing) + max(0, got_fd - (answers + 1))
+              + max(0, len(cmds) - want_cmds))
+    ph = lambda k: '%s = %s' % (k, periods[k][0])
+    lines = [
+        'tinbaod idle: %.0f s (%.1f min) with nothing arriving; periodic settings of %s '
+        '(%s, %s, %s), window placed %.0f s from the nearest timer firing'
+        % (w1 - w0, (w1 - w0) / 60, os.path.relpath(conf_path, ROOT),
+           ph('sweep_every'), ph('health_every'), ph('outbox_check_every'), margin(w0)),
+        '  expected from the config: outbox check x%d, health check x%d (%d AT commands '
+        'each), modem sweep x%d (%d each), office schedule x%d, event-log prune x%d'
+        % (n_out, n_health, len(HEALTH_CMDS), n_sweep, len(SWEEP_CMDS), n_office, n_prune),
+        '  AT commands sent (modem trace): %d expected, %d measured (health %d, sweep %d%s)'
+        % (want_cmds, len(cmds), n_hcmd, n_scmd,
+           ', other: ' + ' '.join(sorted(set(other))) if other else ''),
+        '  loop wake-ups (SIGUSR2 counters): at most %d expected (%d timer firings, %d modem '
+        'answers, 1 closing signal), measured %d: %d by timers alone (%d firings fell due '
+        'while awake for another), %d modem answers and signals%s'
+        % (firing + answers + 1, firing, answers, got, got_t, max(0, firing - got_t), got_fd,
+           ': EXCESS %d' % excess if excess else ': no wake-up beyond the configured checks'),
+        '  per hour: %.0f wake-ups, %.3f CPU s, %.0f voluntary context switches '
+        '(wake-ups plus waits for disk flushes); CPU in the window %.1f ms'
+        % (got * 3600.0 / (w1 - w0), (c1 - c0) * 3600.0 / (w1 - w0),
+           (v1 - v0) * 3600.0 / (w1 - w0), (c1 - c0) * 1000),
+    ]
+    if odd_office:
+        lines.append('  office ticks off their announced time: %d' % odd_office)
+    if seconds < 2 * max(p for _, p in periods.values()):
+        lines.append('  note: --idle %.0f s covers the longest period fewer than twice' % seconds)
+    return c1 - c0, v1 - v0, (w1 - w0), lines, excess
 
 
 # -- the three gateways ----------------------------------------------------------
@@ -143,14 +375,21 @@ class Run:
         self.ok = False
         self.seconds = self.cpu = self.rss = None
         self.idle_cpu = self.idle_wakeups = None
+        self.idle_lines = []
+        self.idle_excess = 0
+        self.receipts_cpu = None
         self.note = ''
 
 
 def run_tinbao(a, msgs):
     r = Run('tinbaod')
-    with Modem(slots=a.slots, trace=a.latency > 0) as m:
+    with Modem(slots=a.slots, trace=True) as m:
         preload(m, msgs)
-        gw = Gateway(m, users=collaborators(NSENDERS), level='info')
+        per = a.periods
+        gw = Gateway(m, users=collaborators(NSENDERS), level='info',
+                     modem_conf={'sweep_every': per['sweep_every'][0],
+                                 'health_every': per['health_every'][0]},
+                     limits={'outbox_check_every': per['outbox_check_every'][0]})
         t0 = time.monotonic()
         gw.start(wait_ready=False)
 
@@ -167,13 +406,16 @@ def run_tinbao(a, msgs):
         def answered():
             return (gw.q1("SELECT count(*) FROM outbox WHERE state IN ('sent', 'delivered')") or 0)
         if wait_count(answered, len(msgs), gw.proc, a.timeout):
+            r.receipts_cpu = proc_usage(gw.proc.pid)[0]
             r.note = 'all %d receipts sent after %.1fs (cpu %.2fs)' % (
-                len(msgs), time.monotonic() - t0, proc_usage(gw.proc.pid)[0])
+                len(msgs), time.monotonic() - t0, r.receipts_cpu)
         m.sent(wait=0)
         if a.latency:
             r.latency = latency(m, gw, a.latency)
         if a.idle:
-            r.idle_cpu, r.idle_wakeups = idle(gw.proc.pid, a.idle)
+            cpu, vol, secs, r.idle_lines, r.idle_excess = tinbao_idle(
+                gw, m, a.idle, per, t0, a.periodic_from)
+            r.idle_cpu, r.idle_wakeups = cpu * 3600.0 / secs, vol * 3600.0 / secs
         _, r.rss_final, _ = proc_usage(gw.proc.pid)
         gw.stop()
     return r
@@ -249,8 +491,8 @@ def run_gammu(a, msgs):
             r.cpu, r.rss, _ = proc_usage(p.pid)
             if not r.ok:
                 r.note = 'stored %d of %d' % (count(), len(msgs))
-            if a.idle and r.ok:
-                r.idle_cpu, r.idle_wakeups = idle(p.pid, a.idle)
+            if a.idle_others and r.ok:
+                r.idle_cpu, r.idle_wakeups = idle(p.pid, a.idle_others)
         finally:
             stop(p)
         shutil.rmtree(d, ignore_errors=True)
@@ -290,8 +532,8 @@ def run_smsd(a, msgs):
                 r.note = 'stored %d of %d' % (len(os.listdir(inc)), len(msgs))
             else:
                 r.note = 'spool files, not fsync\'d'
-            if a.idle and r.ok:
-                r.idle_cpu, r.idle_wakeups = idle(p.pid, a.idle)
+            if a.idle_others and r.ok:
+                r.idle_cpu, r.idle_wakeups = idle(p.pid, a.idle_others)
         finally:
             stop(p)
         shutil.rmtree(d, ignore_errors=True)
@@ -315,12 +557,26 @@ def fmt(v, spec):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--messages', type=int, default=1000)
-    ap.add_argument('--idle', type=float, default=60.0, help='seconds of idle measurement (0: skip)')
+    ap.add_argument('--idle', type=float, default=None,
+                    help='seconds of tinbaod idle measurement (0: skip; default: the smallest '
+                    'multiple of every periodic setting that covers the longest twice, 600 s '
+                    'with the shipped config)')
+    ap.add_argument('--idle-others', type=float, default=60.0,
+                    help='seconds of idle measurement for gammu-smsd and smsd (0: skip)')
+    ap.add_argument('--periodic-from', default=SHIPPED_CONF,
+                    help='the tinbao.conf whose sweep_every, health_every and outbox_check_every '
+                    'tinbaod runs with (default: the shipped config/tinbao.conf)')
     ap.add_argument('--latency', type=int, default=200, help='messages for the latency run (0: skip)')
     ap.add_argument('--timeout', type=float, default=600.0)
     ap.add_argument('--slots', type=int, default=255, help='SIM size (the rest waits in the network)')
     ap.add_argument('--only', default='tinbao,gammu,smsd')
     a = ap.parse_args(argv)
+    a.periods = periodic_settings(a.periodic_from)
+    if a.idle is None:
+        a.idle = default_idle(a.periods)
+    print('e2e: tinbaod runs with %s from %s; idle %.0f s for tinbaod, %.0f s for the others'
+          % (', '.join('%s = %s' % (k, v[0]) for k, v in a.periods.items()),
+             os.path.relpath(a.periodic_from), a.idle, a.idle_others), flush=True)
     msgs = texts(a.messages)
     runners = {'tinbao': run_tinbao, 'gammu': run_gammu, 'smsd': run_smsd}
     runs = []
@@ -329,18 +585,25 @@ def main(argv=None):
               % (name, len(msgs), a.slots), flush=True)
         runs.append(runners[name](a, msgs))
     print()
-    print('%-11s %9s %8s %8s %9s %10s %14s  %s' % ('gateway', 'stored in', 'msg/s', 'cpu s',
-                                                  'peak RSS', 'idle cpu/h', 'idle wakeups/h',
-                                                  'note'))
+    print('%-11s %9s %8s %8s %10s %9s %10s %14s  %s' % (
+        'gateway', 'stored in', 'msg/s', 'cpu s', 'cpu/msg', 'peak RSS', 'idle cpu/h',
+        'idle vcsw/h', 'note'))
     for r in runs:
         rate = len(msgs) / r.seconds if r.ok and r.seconds else None
-        print('%-11s %8ss %8s %8s %7s MB %9ss %14s  %s' % (
+        per_msg = r.cpu * 1e6 / len(msgs) if r.ok and r.cpu is not None else None
+        print('%-11s %8ss %8s %8s %7s us %7s MB %9ss %14s  %s' % (
             r.name, fmt(r.seconds if r.ok else None, '%.2f'), fmt(rate, '%.0f'),
-            fmt(r.cpu, '%.2f'), fmt(r.rss / 1024.0 if r.rss else None, '%.1f'),
+            fmt(r.cpu, '%.2f'), fmt(per_msg, '%.0f'),
+            fmt(r.rss / 1024.0 if r.rss else None, '%.1f'),
             fmt(r.idle_cpu, '%.2f'), fmt(r.idle_wakeups, '%.0f'),
             r.note if r.ok else 'FAILED ' + r.note))
+    print('(cpu/msg: the CPU seconds when the last message was stored / %d messages; '
+          'idle vcsw/h: voluntary context switches per hour while idle)' % len(msgs))
     tb = runs[0] if runs and runs[0].name == 'tinbaod' else None
     if tb and tb.ok:
+        if tb.receipts_cpu is not None:
+            print('tinbaod CPU per message with its receipt sent as well: %.0f us '
+                  '(%.2f s / %d)' % (tb.receipts_cpu * 1e6 / len(msgs), tb.receipts_cpu, len(msgs)))
         for r in runs[1:]:
             if r.ok:
                 print('%s / tinbaod: time x%.1f, cpu x%.1f, peak RSS x%.1f' % (
@@ -352,6 +615,8 @@ def main(argv=None):
             print('tinbaod latency +CMTI -> reply AT+CMGS over %d messages: median %.0f ms, '
                   'p99 %d ms, max %d ms (modem trace, 1 ms clock)'
                   % (len(lat), statistics.median(lat), p99, lat[-1]))
+        for line in tb.idle_lines:
+            print(line)
         if getattr(tb, 'rss_final', None):
             print('tinbaod peak RSS at the end of the run: %.1f MB (target < 8 MB)'
                   % (tb.rss_final / 1024.0))
