@@ -5,7 +5,6 @@
 #include "http_ussd.h"
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "lang/ussd_menu.h"
 #include "log.h"
 #include "loop.h"
+#include "mhd_lib.h"
 #include "sms/phone.h"
 #include "store/store.h"
 #include "store/store_inbox.h"
@@ -32,6 +32,7 @@
 
 struct http_ussd {
 	struct http_ussd_env env;
+	const struct mhd_lib *mhd;	/* libmicrohttpd's calls (mhd_lib.h: loaded, not linked) */
 	struct MHD_Daemon *d;
 	struct loop *loop;
 	struct loop_timer timer;
@@ -282,16 +283,18 @@ fail:
 
 /* ---- HTTP ---- */
 
-static enum MHD_Result hu_send(struct MHD_Connection *c, unsigned status, const char *body)
+static enum MHD_Result hu_send(const struct http_ussd *h, struct MHD_Connection *c, unsigned status,
+				const char *body)
 {
+	const struct mhd_lib *mhd = h->mhd;
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+		mhd->create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	enum MHD_Result ret = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
+	mhd->add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	mhd->add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	enum MHD_Result ret = mhd->queue_response(c, status, resp);
+	mhd->destroy_response(resp);
 	return ret;
 }
 
@@ -348,7 +351,7 @@ static bool hu_allowed(struct http_ussd *h, struct MHD_Connection *c, const stru
 		return true;
 	if (cf->allow.n) {
 		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+			h->mhd->get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
 			const struct sockaddr_in *sin = (const struct sockaddr_in *)ci->client_addr;
 			if (conf_ussd_allowed(&cf->allow, ntohl(sin->sin_addr.s_addr)))
@@ -370,21 +373,21 @@ static enum MHD_Result hu_access(void *cls, struct MHD_Connection *c, const char
 		h->stats.requests++;
 		if (strcmp(url, path) != 0) {
 			h->stats.bad_requests++;
-			return hu_send(c, MHD_HTTP_NOT_FOUND, "END Not found.");
+			return hu_send(h, c, MHD_HTTP_NOT_FOUND, "END Not found.");
 		}
 		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
 			h->stats.bad_requests++;
-			return hu_send(c, MHD_HTTP_METHOD_NOT_ALLOWED, "END Use POST.");
+			return hu_send(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, "END Use POST.");
 		}
 		q = calloc(1, sizeof *q);
 		if (!q)
 			return MHD_NO;
-		q->pp = MHD_create_post_processor(c, 4096, hu_field, q);
+		q->pp = h->mhd->create_post_processor(c, 4096, hu_field, q);
 		*con_cls = q;
 		if (!q->pp) {
 			/* Not application/x-www-form-urlencoded (or multipart). */
 			h->stats.bad_requests++;
-			return hu_send(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+			return hu_send(h, c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 				       "END Expected a form (application/x-www-form-urlencoded).");
 		}
 		return MHD_YES;
@@ -392,7 +395,7 @@ static enum MHD_Result hu_access(void *cls, struct MHD_Connection *c, const char
 	if (!q->pp)
 		return MHD_YES;	/* the 415 is queued; MHD drains the body */
 	if (*upload_data_size) {
-		if (MHD_post_process(q->pp, upload_data, *upload_data_size) != MHD_YES)
+		if (h->mhd->post_process(q->pp, upload_data, *upload_data_size) != MHD_YES)
 			q->too_long = true;
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -400,12 +403,12 @@ static enum MHD_Result hu_access(void *cls, struct MHD_Connection *c, const char
 	/* The whole body is in. */
 	if (q->too_long) {
 		h->stats.bad_requests++;
-		return hu_send(c, MHD_HTTP_CONTENT_TOO_LARGE, "END Yeu cau qua dai.");
+		return hu_send(h, c, MHD_HTTP_CONTENT_TOO_LARGE, "END Yeu cau qua dai.");
 	}
 	if (!hu_allowed(h, c, q)) {
 		h->stats.refused_auth++;
 		log_warn("ussd_http: request refused (key / address)");
-		return hu_send(c, MHD_HTTP_FORBIDDEN, "END Khong duoc phep.");
+		return hu_send(h, c, MHD_HTTP_FORBIDDEN, "END Khong duoc phep.");
 	}
 	struct http_ussd_req r = { q->session_id, q->service_code, q->phone,
 				   q->seen[3] ? q->text : "" };
@@ -420,20 +423,20 @@ static enum MHD_Result hu_access(void *cls, struct MHD_Connection *c, const char
 		if (h->env.on_report)
 			h->env.on_report(h->env.ctx, msg);
 	}
-	return hu_send(c, (unsigned)status, body);
+	return hu_send(h, c, (unsigned)status, body);
 }
 
 static void hu_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
 	(void)c;
 	(void)toe;
+	const struct http_ussd *h = cls;
 	struct hu_req *q = *con_cls;
 	if (!q)
 		return;
 	if (q->pp)
-		MHD_destroy_post_processor(q->pp);
+		h->mhd->destroy_post_processor(q->pp);
 	free(q);
 	*con_cls = NULL;
 }
@@ -450,12 +453,16 @@ int http_ussd_new(struct http_ussd **out, const struct http_ussd_env *env, char 
 	int port;
 	if (conf_ussd_parse_listen(env->conf->listen, &addr, &port, why, whylen) < 0)
 		return -1;
+	const struct mhd_lib *mhd = mhd_lib_load(why, whylen);
+	if (!mhd)
+		return -1;
 	struct http_ussd *h = calloc(1, sizeof *h);
 	if (!h) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
 	h->env = *env;
+	h->mhd = mhd;
 	h->fd = -1;
 	struct sockaddr_in sin;
 	memset(&sin, 0, sizeof sin);
@@ -464,7 +471,7 @@ int http_ussd_new(struct http_ussd **out, const struct http_ussd_env *env, char 
 	sin.sin_addr.s_addr = htonl(addr);
 	/* External mode (no MHD_USE_INTERNAL_POLLING_THREAD): MHD runs only
 	 * when we call MHD_run(), from the gateway's own loop. */
-	h->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, hu_access, h,
+	h->d = mhd->start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, hu_access, h,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
@@ -477,10 +484,10 @@ int http_ussd_new(struct http_ussd **out, const struct http_ussd_env *env, char 
 		free(h);
 		return -1;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD);
+	const union MHD_DaemonInfo *di = mhd->get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD);
 	if (!di || di->epoll_fd < 0) {
 		snprintf(why, whylen, "ussd_http: libmicrohttpd has no epoll descriptor");
-		MHD_stop_daemon(h->d);
+		mhd->stop_daemon(h->d);
 		free(h);
 		return -1;
 	}
@@ -511,7 +518,7 @@ int http_ussd_fd(const struct http_ussd *h)
 int64_t http_ussd_timeout_ms(const struct http_ussd *h)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
-	if (!h || MHD_get_timeout(h->d, &ms) != MHD_YES)
+	if (!h || h->mhd->get_timeout(h->d, &ms) != MHD_YES)
 		return -1;
 	return ms > 3600000 ? 3600000 : (int64_t)ms;
 }
@@ -519,12 +526,12 @@ int64_t http_ussd_timeout_ms(const struct http_ussd *h)
 void http_ussd_run(struct http_ussd *h)
 {
 	if (h)
-		MHD_run(h->d);
+		h->mhd->run(h->d);
 }
 
 int http_ussd_port(const struct http_ussd *h)
 {
-	const union MHD_DaemonInfo *di = h ? MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_LISTEN_FD) : NULL;
+	const union MHD_DaemonInfo *di = h ? h->mhd->get_daemon_info(h->d, MHD_DAEMON_INFO_LISTEN_FD) : NULL;
 	if (!di)
 		return -1;
 	struct sockaddr_in sin;
@@ -556,14 +563,14 @@ static void hu_on_fd(void *ctx, int fd, short revents)
 	(void)fd;
 	(void)revents;
 	struct http_ussd *h = ctx;
-	MHD_run(h->d);
+	h->mhd->run(h->d);
 	hu_rearm(h);
 }
 
 static int64_t hu_on_timer(void *ctx)
 {
 	struct http_ussd *h = ctx;
-	MHD_run(h->d);
+	h->mhd->run(h->d);
 	int64_t ms = http_ussd_timeout_ms(h);
 	return ms >= 0 ? ms : LOOP_DONE;
 }
@@ -586,6 +593,6 @@ void http_ussd_free(struct http_ussd *h)
 		loop_fd_del(h->loop, h->fd);
 		loop_timer_stop(h->loop, &h->timer);
 	}
-	MHD_stop_daemon(h->d);
+	h->mhd->stop_daemon(h->d);
 	free(h);
 }

@@ -302,6 +302,12 @@ def idle_quiet(c):
         after = ctx_switches(pid)
         # Checks are configured at 1 min and more: 4 s idle is silence.
         c.check(after - before <= 2, 'idle: %d context switches in 4 s' % (after - before))
+        # ussd_http is off: libmicrohttpd and the GnuTLS it brings stay out
+        # of the daemon (gateway/mhd_lib.h: 2.4 MB of its 8 MB budget).
+        with open('/proc/%d/maps' % pid) as f:
+            maps = f.read()
+        c.check('libmicrohttpd' not in maps and 'libgnutls' not in maps,
+                'idle: no HTTP or TLS library mapped while ussd_http is off')
         c.eq(gw.stop(), 0, 'idle: clean exit')
 
 
