@@ -19,8 +19,9 @@ OPT     ?= -O2 -g
 FUZZ_SECONDS ?= 30
 
 # libmicrohttpd is compiled against but not linked: gateway/mhd_lib.c loads
-# it when the USSD web service starts (its GnuTLS costs 2.4 MB of RSS).
-PKGS := libserialport sqlite3 libconfig libutf8proc jansson libsystemd
+# it when the USSD web service starts (its GnuTLS costs 2.4 MB of RSS). No
+# libsystemd: gateway/notify.c speaks sd_notify's protocol (0.9 MB saved).
+PKGS := libserialport sqlite3 libconfig libutf8proc jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libmicrohttpd 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

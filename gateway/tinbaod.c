@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +21,7 @@
 #include "log.h"
 #include "loop.h"
 #include "modem/modem.h"
+#include "notify.h"
 #include "store/store.h"
 #include "store/store_health.h"
 #include "store/store_users.h"
@@ -39,6 +39,8 @@ struct tinbaod {
 	bool syslog_override;
 	bool stopping;
 	struct loop_timer t_stop;	/* hard limit on the shutdown */
+	struct loop_timer t_watchdog;	/* WATCHDOG=1 to systemd (WatchdogSec=) */
+	int64_t watchdog_ms;
 };
 
 static void tinbaod_usage(FILE *f)
@@ -123,12 +125,21 @@ static void tinbaod_on_term(void *ctx, int signo)
 	}
 	d->stopping = true;
 	log_info("tinbaod: %s: finishing the exchange in flight", signo == SIGINT ? "SIGINT" : "SIGTERM");
-	sd_notify(0, "STOPPING=1");
+	notify_send("STOPPING=1");
 	core_stop(d->core);
 	/* The longest command (AT+CMGS) times out by itself after 60 s; this
 	 * bound only guards against a bug. */
 	loop_timer_arm(d->loop, &d->t_stop, 90000);
 	modem_shutdown(d->modem, tinbaod_stopped, d);
+}
+
+/* The loop is alive as long as this timer fires: a daemon stuck in a
+ * call that never returns stops pinging, and systemd restarts it. */
+static int64_t tinbaod_on_watchdog(void *ctx)
+{
+	struct tinbaod *d = ctx;
+	notify_send("WATCHDOG=1");
+	return d->watchdog_ms;
 }
 
 /* SIGUSR2: the loop's wake-ups since the start, for idle checks (the
@@ -149,12 +160,12 @@ static void tinbaod_on_hup(void *ctx, int signo)
 	struct tinbaod *d = ctx;
 	(void)signo;
 	log_info("tinbaod: SIGHUP: reloading users and catalog");
-	sd_notify(0, "RELOADING=1");
+	notify_send("RELOADING=1");
 	struct tinbao_conf nc;
 	if (conf_load(d->conf_path, &nc, NULL, NULL) != 0) {
 		log_err("tinbaod: %s has errors (listed above); keeping the running configuration",
 			d->conf_path);
-		sd_notify(0, "READY=1");
+		notify_send("READY=1");
 		return;
 	}
 	char why[256];
@@ -162,7 +173,7 @@ static void tinbaod_on_hup(void *ctx, int signo)
 	if (catalog_load(&cat, nc.catalog, why, sizeof why) < 0) {
 		log_err("tinbaod: catalog %s: %s; keeping the running configuration", nc.catalog, why);
 		conf_free(&nc);
-		sd_notify(0, "READY=1");
+		notify_send("READY=1");
 		return;
 	}
 	if (strcmp(nc.modem.device ? nc.modem.device : "", d->conf.modem.device ? d->conf.modem.device : "") ||
@@ -187,7 +198,7 @@ static void tinbaod_on_hup(void *ctx, int signo)
 	catalog_free(oldcat);
 	tinbaod_log_setup(d);
 	log_info("tinbaod: reloaded");
-	sd_notify(0, "READY=1");
+	notify_send("READY=1");
 	core_kick(d->core);
 }
 
@@ -285,6 +296,7 @@ int main(int argc, char **argv)
 	if (!d.loop)
 		goto out;
 	loop_timer_init(&d.t_stop, tinbaod_on_stop_timeout, &d);
+	loop_timer_init(&d.t_watchdog, tinbaod_on_watchdog, &d);
 	if (loop_signal_add(d.loop, SIGTERM, tinbaod_on_term, &d) < 0 ||
 	    loop_signal_add(d.loop, SIGINT, tinbaod_on_term, &d) < 0 ||
 	    loop_signal_add(d.loop, SIGHUP, tinbaod_on_hup, &d) < 0 ||
@@ -329,7 +341,10 @@ int main(int argc, char **argv)
 		log_warn("tinbaod: cannot record the pid: %s", store_errmsg(d.store));
 	core_start(d.core);
 	modem_start(d.modem);
-	sd_notify(0, "READY=1");
+	notify_send("READY=1");
+	d.watchdog_ms = notify_watchdog_ms();
+	if (d.watchdog_ms > 0)
+		loop_timer_arm(d.loop, &d.t_watchdog, d.watchdog_ms);
 	rc = loop_run(d.loop) < 0 ? 1 : 0;
 	/* Only our own: a stale pid must not outlive the daemon it names. */
 	store_health_clear(d.store, "pid", pid);

@@ -2,7 +2,7 @@
 # Installs the Debian packages tinbao builds and tests with, only those missing.
 # As root it runs apt-get; otherwise it prints the command to run.
 PKGS="build-essential pkg-config clang libserialport-dev libsqlite3-dev libconfig-dev
-libutf8proc-dev libjansson-dev libmicrohttpd-dev libsystemd-dev sqlite3 socat gammu
+libutf8proc-dev libjansson-dev libmicrohttpd-dev sqlite3 socat gammu
 python3 python3-gammu smstools valgrind curl xxd gammu-smsd libdbd-sqlite3 chromium"
 missing=""
 for p in $PKGS; do

@@ -11,7 +11,7 @@ secs=${1:-30}
 out=build/fuzz
 mkdir -p $out
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Igateway -Ifirmware $(pkg-config --cflags libserialport sqlite3 libconfig libutf8proc jansson libmicrohttpd)"
-LIBS="$(pkg-config --libs libserialport sqlite3 libconfig libutf8proc jansson libsystemd) -lm"
+LIBS="$(pkg-config --libs libserialport sqlite3 libconfig libutf8proc jansson) -lm"
 # The libraries are built with clang, the sanitizers and libFuzzer's coverage
 # instrumentation (fuzzer-no-link) so that the fuzzer sees edges inside them.
 make --no-print-directory BUILD=build/fuzzlib CC=clang SAN=1 OPT="-O1 -g" CFLAGS="-fsanitize=fuzzer-no-link" build/fuzzlib/libtinbao_gw.a build/fuzzlib/libtinbao_sms.a build/fuzzlib/libtinbao_fw.a >/dev/null

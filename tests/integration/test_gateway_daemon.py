@@ -14,6 +14,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -344,9 +345,52 @@ def valgrind_session(c):
             os.environ['TINBAO_VALGRIND'] = old
 
 
+def systemd_notify(c):
+    """What systemd hears (Type=notify, WatchdogSec=): READY=1 at start,
+    WATCHDOG=1 every half interval, RELOADING=1 then READY=1 on SIGHUP,
+    STOPPING=1 on SIGTERM, each a datagram on $NOTIFY_SOCKET."""
+    with Modem() as m:
+        path = os.path.join(m.dir, 'notify')
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        sock.settimeout(10)
+        try:
+            gw = Gateway(m, users=collaborators(1),
+                         env={'NOTIFY_SOCKET': path, 'WATCHDOG_USEC': '1000000'})
+            gw.start()
+
+            def next_state(skip_watchdog=True):
+                while True:
+                    msg = sock.recv(256).decode()
+                    if not (skip_watchdog and msg == 'WATCHDOG=1'):
+                        return msg
+
+            c.eq(next_state(), 'READY=1', 'READY=1 once started')
+            t0 = time.monotonic()
+            pings = 0
+            while time.monotonic() - t0 < 2.2:
+                sock.settimeout(max(0.01, 2.2 - (time.monotonic() - t0)))
+                try:
+                    pings += sock.recv(256) == b'WATCHDOG=1'
+                except socket.timeout:
+                    break
+            sock.settimeout(10)
+            # WatchdogSec=1 s: a ping every 0.5 s, so 4 in 2.2 s (3 under a
+            # slow valgrind start is still alive; none would be a hang).
+            c.check(3 <= pings <= 5, 'WATCHDOG=1 every half interval: %d in 2.2 s' % pings)
+            gw.signal(signal.SIGHUP)
+            c.eq(next_state(), 'RELOADING=1', 'SIGHUP: RELOADING=1')
+            c.eq(next_state(), 'READY=1', 'SIGHUP: READY=1 once reloaded')
+            gw.signal(signal.SIGTERM)
+            c.eq(next_state(), 'STOPPING=1', 'SIGTERM: STOPPING=1')
+            c.eq(gw.stop(), 0, 'notify: clean exit')
+        finally:
+            sock.close()
+
+
 def main():
     c = Checks()
-    for fn in (check_config, hup_and_term, hup_catalog, health_in_status, tcp_link,
+    for fn in (check_config, hup_and_term, hup_catalog, health_in_status, systemd_notify, tcp_link,
                second_daemon_refused, usb_identity_missing, reply_cap, idle_quiet, valgrind_session):
         if len(sys.argv) > 1 and fn.__name__ not in sys.argv[1:]:
             continue	# a scenario named on the command line runs alone
