@@ -25,18 +25,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mountns  # noqa: E402
 from modemctl import Modem  # noqa: E402
-from gwctl import Gateway, Checks, phone, e164, collaborators  # noqa: E402
+from gwctl import Gateway, Checks, collaborators  # noqa: E402
+from test_gateway_faults import N, send_batch  # noqa: E402
 
-N = 6
-
-
-def send_batch(m, tag, first):
-    exp = set()
-    for k in range(first, first + N):
-        text = 'BC DA4.1 HV %d %s %d' % (10 + k, tag, k)
-        m.sms(phone(k % N), text)
-        exp.add((e164(k % N), text))
-    return exp
 
 
 def fill(path):
@@ -69,13 +60,13 @@ def disk_stays_full(c):
                      modem_conf={'sweep_every': '10s'})
         gw.modem_log = m.log
         gw.start()
-        exp = send_batch(m, 'truoc', 0)
+        exp = send_batch(m, 'truoc')
         gw.wait(lambda: gw.q1("SELECT count(*) FROM outbox WHERE state IN ('sent','delivered')") >= N,
                 30, 'the first batch answered')
         filler = os.path.join(dbdir, 'filler')
         print('filler: %d bytes' % fill(filler))
         stored_before = gw.q1('SELECT count(*) FROM messages')
-        exp |= send_batch(m, 'day', N)
+        exp |= send_batch(m, 'day', first=N)
         # Full for a while: many sweeps and more than the dispatch retries.
         gw.wait(lambda: gw.log().count('database or disk is full') >= 3, 30,
                 'the daemon to hit the full disk')
