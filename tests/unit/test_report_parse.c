@@ -78,54 +78,51 @@ static bool make_user(const char *spec, struct user *u)
 
 static int corrected_offered;
 
+/* What the dispatcher does before a handler: the TEST prefix, the command
+ * keyword, then the parse and (reports and reviews) the checks, which run
+ * even when parsing found problems so that all are named. Returns the
+ * number of problems, or -1 when no command keyword matched. */
+static int read_report(const char *msg, const struct report_env *env, struct report *r,
+		       struct report_problems *pr)
+{
+	static struct report_tokens t;
+	report_lex(msg, strlen(msg), &t);
+	int start = t.n > 0 && t.tok[0].type == REPORT_TOK_WORD && !strcmp(t.tok[0].text, "test") ? 1 : 0;
+	int used = 0;
+	int form = report_keyword_match(&t, start, report_form_keywords, REPORT_FORM_COUNT, &used, NULL, 0);
+	if (form < 0)
+		return -1;
+	int n = report_parse(&t, start + used, (enum report_form)form, env, r, pr);
+	r->training |= start == 1;
+	if (r->form == REPORT_FORM_BC || r->form == REPORT_FORM_RS)
+		n += report_check(r, env, pr);
+	return n;
+}
+
 /* Problems found in msg from u (NULL: unregistered), as dispatch finds them. */
 static int problems_of(const char *msg, const struct user *u)
 {
 	struct report_env env = { cat, u, NOW, 7 * 3600, 60 };
-	static struct report_tokens t;
-	report_lex(msg, strlen(msg), &t);
-	int start = t.n && !strcmp(t.tok[0].text, "test") ? 1 : 0, used = 0;
-	int form = report_keyword_match(&t, start, report_form_keywords, REPORT_FORM_COUNT, &used, NULL, 0);
-	if (form < 0)
-		return -1;
 	struct report r;
 	struct report_problems pr;
-	int n = report_parse(&t, start + used, (enum report_form)form, &env, &r, &pr);
-	if (r.form == REPORT_FORM_BC || r.form == REPORT_FORM_RS)
-		n += report_check(&r, &env, &pr);
-	return n;
+	return read_report(msg, &env, &r, &pr);
 }
 
-/* What the dispatcher does before a handler: TEST prefix, then keyword. */
+/* One fixture row: the message read as dispatch reads it, against want. */
 static void run_case(const char *file, int line, const char *sender, const char *msg, const char *want)
 {
 	struct user u;
 	bool has = make_user(sender, &u);
 	struct report_env env = { cat, has ? &u : NULL, NOW, 7 * 3600, 60 };
-	static struct report_tokens t;
-	report_lex(msg, strlen(msg), &t);
-	int start = 0;
-	bool test_prefix = t.n > 0 && t.tok[0].type == REPORT_TOK_WORD && !strcmp(t.tok[0].text, "test");
-	if (test_prefix)
-		start = 1;
-	int used = 0;
-	char sugg[64];
-	int form = report_keyword_match(&t, start, report_form_keywords, REPORT_FORM_COUNT, &used, sugg,
-					sizeof sugg);
 	char got[512];
 	struct report r;
 	struct report_problems pr;
 	char reply[REPLY_BUF];
 	struct reply_style st = { false };
-	if (form < 0) {
+	int n = read_report(msg, &env, &r, &pr);
+	if (n < 0) {
 		snprintf(got, sizeof got, "ERR UNKNOWN_CMD");
 	} else {
-		int n = report_parse(&t, start + used, (enum report_form)form, &env, &r, &pr);
-		if (test_prefix)
-			r.training = true;
-		/* Checks run even when parsing found problems: all are named. */
-		if (r.form == REPORT_FORM_BC || r.form == REPORT_FORM_RS)
-			n += report_check(&r, &env, &pr);
 		/* The property the fuzzer holds too: a result or problems. */
 		CHECKF((n == 0) == (pr.n == 0), "%s:%d: n=%d but %d problems", file, line, n, pr.n);
 		if (n == 0) {
@@ -222,21 +219,12 @@ static void problem_reply(const char *sender, const char *msg, char *reply, size
 	struct user u;
 	bool has = make_user(sender, &u);
 	struct report_env env = { cat, has ? &u : NULL, NOW, 7 * 3600, 60 };
-	static struct report_tokens t;
-	report_lex(msg, strlen(msg), &t);
-	int start = t.n && !strcmp(t.tok[0].text, "test") ? 1 : 0, used = 0;
-	int form = report_keyword_match(&t, start, report_form_keywords, REPORT_FORM_COUNT, &used, NULL, 0);
-	snprintf(reply, len, "(understood)");
-	if (form < 0)
-		return;
 	struct report r;
 	struct report_problems pr;
-	int n = report_parse(&t, start + used, (enum report_form)form, &env, &r, &pr);
-	r.training |= start == 1;	/* as dispatch does for the TEST prefix */
-	if (r.form == REPORT_FORM_BC || r.form == REPORT_FORM_RS)
-		n += report_check(&r, &env, &pr);
+	int n = read_report(msg, &env, &r, &pr);
+	snprintf(reply, len, "(understood)");
 	struct reply_style st = { false };
-	if (n)
+	if (n > 0)
 		reply_problems(&r, &pr, cat, has && u.role == ROLE_STAFF, &st, reply, len);
 }
 
